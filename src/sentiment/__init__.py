@@ -1,0 +1,3 @@
+"""Kali Pasir Pulse: survey and community-sentiment pipeline."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,56 @@
+"""Where the project's configuration lives: the `schemas/` folder and environment settings."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_DB_URL = "sqlite:///warehouse.db"
+PSEUDONYM_KEY_ENV = "SENTIMENT_PSEUDONYM_KEY"
+DB_URL_ENV = "SENTIMENT_DB_URL"
+TIMEZONE = "Asia/Jakarta"
+
+
+def schemas_dir() -> Path:
+    """The `schemas/` folder: `$SENTIMENT_SCHEMAS_DIR`, the checkout's, or the wheel's copy."""
+    override = os.environ.get("SENTIMENT_SCHEMAS_DIR")
+    if override:
+        return Path(override)
+    for candidate in (_PACKAGE_DIR.parents[1] / "schemas", _PACKAGE_DIR / "_schemas"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("schemas/ folder not found; set SENTIMENT_SCHEMAS_DIR")
+
+
+@lru_cache(maxsize=64)
+def _load_yaml_cached(path: str, mtime: float) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def load_yaml(name: str | Path) -> Any:
+    """Parse a YAML file from `schemas/` (or an absolute path), cached until it changes."""
+    path = Path(name)
+    if not path.is_absolute():
+        path = schemas_dir() / path
+    return _load_yaml_cached(str(path), path.stat().st_mtime)
+
+
+def db_url(explicit: str | None = None) -> str:
+    """Database URL: an explicit value, else `$SENTIMENT_DB_URL`, else the local SQLite file."""
+    return explicit or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+
+
+def quiet_telemetry() -> None:
+    """Turn off Prefect and GX analytics before either library is imported."""
+    for name, value in (
+        ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
+        ("DO_NOT_TRACK", "1"),
+        ("GX_ANALYTICS_ENABLED", "false"),
+    ):
+        os.environ.setdefault(name, value)

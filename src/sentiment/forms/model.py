@@ -1,0 +1,200 @@
+"""The form model: typed view of `schemas/forms/*.yaml`, the single source of truth.
+
+The validation suite, the warehouse's question dimension, the codebook and export labels
+are all generated from these objects.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from sentiment.config import load_yaml, schemas_dir
+
+FieldType = Literal[
+    "integer", "decimal", "select_one", "select_multiple", "likert", "date", "datetime",
+    "text", "free_text",
+]
+
+
+def normalise_header(text: str) -> str:
+    """Fold a column title for alias matching: case, accents, punctuation and spacing."""
+    text = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    text = re.sub(r"[\s_]+", " ", text)
+    return re.sub(r"[^\w/ -]+", "", text).strip()
+
+
+class Choice(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    value: str
+    label: str
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> str:
+        return str(value)
+
+
+class Field(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    type: FieldType
+    label: str
+    group: str | None = None
+    required: bool = False
+    pii: bool = False
+    reverse: bool = False
+    scale: str | None = None
+    renamed_from: str | None = None
+    choices: tuple[Choice, ...] = ()
+    constraints: dict[str, float] = {}
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def question_id(self) -> str:
+        """Stable identity across form versions: a renamed field keeps its old name."""
+        return self.renamed_from or self.name
+
+    @property
+    def choice_values(self) -> list[str]:
+        return [c.value for c in self.choices]
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in ("integer", "decimal", "likert")
+
+    def header_aliases(self) -> set[str]:
+        """Every column title under which this field may arrive, normalised."""
+        names = {self.name, self.label, *self.aliases}
+        if self.renamed_from:
+            names.add(self.renamed_from)
+        if self.group:
+            for name in list(names):
+                if " " not in name:
+                    names.update({f"{self.group}/{name}", f"{self.group}-{name}"})
+        return {normalise_header(n) for n in names}
+
+
+class Condition(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    field: str
+    lt: float | None = None
+    gt: float | None = None
+    equals: str | None = None
+
+
+class Rule(BaseModel):
+    """A conditional rule: when `when` holds, `require` must hold too, else the row is rejected."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    description: str = ""
+    when: Condition
+    require: Condition
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    form_id: str
+    version: str
+    title: str
+    respondent_group: str
+    identity_fields: tuple[str, ...]
+    fields: tuple[Field, ...]
+    rules: tuple[Rule, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.form_id}.{self.version}"
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"form {self.key} has no field {name!r}")
+
+    def fields_of(self, *types: str) -> list[Field]:
+        return [f for f in self.fields if f.type in types]
+
+    @property
+    def pii_fields(self) -> list[Field]:
+        return [f for f in self.fields if f.pii]
+
+    @property
+    def free_text_fields(self) -> list[Field]:
+        return self.fields_of("free_text")
+
+    def alias_map(self) -> dict[str, str]:
+        """Normalised column title → field name."""
+        return {alias: f.name for f in self.fields for alias in f.header_aliases()}
+
+
+class FormRegistry(BaseModel):
+    """All known forms and versions."""
+
+    forms: tuple[Form, ...]
+
+    def get(self, form_id: str, version: str | None = None) -> Form:
+        matches = [f for f in self.forms if f.form_id == form_id]
+        if version is not None:
+            matches = [f for f in matches if f.version == version]
+        if not matches:
+            raise KeyError(f"unknown form {form_id!r} version {version!r}")
+        return max(matches, key=lambda f: _version_number(f.version))
+
+    def detect(self, columns: list[str]) -> tuple[Form, float]:
+        """The form (and version) whose aliases match most of these column titles.
+
+        Returns the form and the share of its fields found. Ties go to the newer version only
+        when a field unique to it is present.
+        """
+        normalised = {normalise_header(c) for c in columns}
+        best: tuple[float, int, Form] | None = None
+        for form in self.forms:
+            found = sum(1 for f in form.fields if f.header_aliases() & normalised)
+            extra = len(normalised - set(form.alias_map()))
+            score = (found / len(form.fields), -extra, form)
+            if best is None or score[:2] > best[:2]:
+                best = score
+        if best is None:
+            raise LookupError("no forms are defined")
+        return best[2], best[0]
+
+
+def _version_number(version: str) -> int:
+    digits = re.sub(r"\D", "", version)
+    return int(digits) if digits else 0
+
+
+def _expand_choices(raw: dict[str, Any], shared: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    choices = raw.get("choices")
+    if isinstance(choices, str):
+        raw = {**raw, "choices": shared[choices]}
+    return raw
+
+
+def load_form(path: Path, shared_choices: dict[str, Any] | None = None) -> Form:
+    data = load_yaml(path)
+    shared = shared_choices if shared_choices is not None else load_yaml(path.parent / "_choices.yaml")
+    data["fields"] = [_expand_choices(f, shared) for f in data["fields"]]
+    return Form.model_validate(data)
+
+
+@lru_cache(maxsize=8)
+def _registry(folder: str) -> FormRegistry:
+    root = Path(folder)
+    shared = load_yaml(root / "_choices.yaml")
+    forms = [load_form(p, shared) for p in sorted(root.glob("*.yaml")) if not p.name.startswith("_")]
+    return FormRegistry(forms=tuple(forms))
+
+
+def load_registry(folder: Path | None = None) -> FormRegistry:
+    """Every form under `schemas/forms/` (or `folder`)."""
+    return _registry(str(folder or schemas_dir() / "forms"))

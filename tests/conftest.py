@@ -1,0 +1,73 @@
+"""Shared test set-up: telemetry off, schemas, throwaway databases."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+for _name, _value in (
+    ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
+    ("DO_NOT_TRACK", "1"),
+    ("GX_ANALYTICS_ENABLED", "false"),
+    ("PREFECT_LOGGING_LEVEL", "WARNING"),
+):
+    os.environ.setdefault(_name, _value)
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPORTS = ROOT / "examples" / "exports"
+TEST_KEY = b"test-key-not-secret-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def registry():
+    from sentiment.forms import load_registry
+
+    return load_registry()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'warehouse.db'}"
+
+
+def _pg_base_url() -> str | None:
+    return os.environ.get("SENTIMENT_TEST_PG_URL")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema for one test; skipped without SENTIMENT_TEST_PG_URL.
+
+    In CI (`CI` set) a missing URL fails instead: the PostgreSQL tests must run there.
+    """
+    base = _pg_base_url()
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail("SENTIMENT_TEST_PG_URL is not set in CI; PostgreSQL tests must run")
+        pytest.skip("PostgreSQL not configured: set SENTIMENT_TEST_PG_URL to run this test")
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    url = f"{base}{sep}options=-csearch_path%3D{schema}"
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test using this runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'warehouse.db'}"
+    return request.getfixturevalue("pg_url")
