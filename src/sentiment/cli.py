@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-import typer
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Annotated
 
-from sentiment.config import quiet_telemetry
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sentiment.config import flows_dir, mask_url, quiet_telemetry
+from sentiment.config import db_url as resolve_db_url
+from sentiment.errors import SentimentError
 
 quiet_telemetry()
 
@@ -13,6 +23,105 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+console = Console(stderr=False)
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Warehouse URL (default: $SENTIMENT_DB_URL or sqlite:///warehouse.db)."),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or tables; for scripts.")]
+
+
+def load_flow_module(name: str) -> ModuleType:
+    """Import `flows/<name>.py` (flows live outside the package, as Prefect entrypoints)."""
+    path = flows_dir() / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"kali_pasir_flows.{name}", path)
+    if spec is None or spec.loader is None:
+        raise SentimentError(f"cannot load flow file {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def print_ingest_summary(rows: list[dict], quiet: bool) -> None:
+    if quiet:
+        return
+    table = Table(title="Ingest summary", show_lines=False)
+    columns = ("source_file", "form", "read", "valid", "quarantined", "duplicate", "loaded")
+    for col in columns:
+        table.add_column(col, justify="right" if col not in ("source_file", "form") else "left")
+    for row in rows:
+        cells = [str(row[c]) for c in columns]
+        if row.get("skipped"):
+            cells = [row["source_file"], "already loaded", "", "", "", "", "0"]
+        table.add_row(*cells)
+    totals = [sum(int(r[c] or 0) for r in rows) for c in columns[2:]]
+    table.add_row("[bold]total", "", *[f"[bold]{t}" for t in totals])
+    console.print(table)
+
+
+@app.command()
+def ingest(
+    source: Annotated[Path, typer.Argument(help="Folder of export files, or one file.")] = Path(
+        "examples/exports"
+    ),
+    db: DbOption = None,
+    scorer: Annotated[str, typer.Option(help="Text scorer: lexicon or model.")] = "lexicon",
+    quiet: QuietOption = False,
+) -> None:
+    """Ingest survey exports (KoboToolbox, ODK, Google Forms: CSV, XLSX, JSON) into the warehouse."""
+    rows = run_pipeline(source, db, scorer=scorer, quiet=quiet, index=False, reports=None)
+    print_ingest_summary(rows, quiet)
+
+
+@app.command()
+def run(
+    source: Annotated[Path, typer.Argument(help="Folder of export files.")] = Path("examples/exports"),
+    db: DbOption = None,
+    scorer: Annotated[str, typer.Option(help="Text scorer: lexicon or model.")] = "lexicon",
+    reports: Annotated[Path | None, typer.Option(help="Write the latest wave's report here.")] = Path(
+        "reports"
+    ),
+    quiet: QuietOption = False,
+) -> None:
+    """Ingest, recompute the tension index, and write the latest wave's report."""
+    rows = run_pipeline(source, db, scorer=scorer, quiet=quiet, index=True, reports=reports)
+    print_ingest_summary(rows, quiet)
+
+
+def run_pipeline(source: Path, db: str | None, *, scorer: str, quiet: bool, index: bool,
+                 reports: Path | None) -> list[dict]:
+    from sentiment.orchestration import prefect_session
+    from sentiment.progress import cli_progress
+
+    url = resolve_db_url(db)
+    if not source.exists():
+        raise fail(f"{source}: no such file or folder")
+    if not quiet:
+        console.print(f"Warehouse: {mask_url(url)}")
+    try:
+        with prefect_session(), cli_progress(quiet=quiet, console=console):
+            ingest_flow = load_flow_module("ingest_surveys").ingest_surveys
+            rows = ingest_flow(source=str(source), db_url=url, scorer=scorer)
+            if index:
+                load_flow_module("tension_index").tension_index(db_url=url)
+            if reports is not None:
+                paths = load_flow_module("wave_report").wave_report(
+                    wave="latest", out=str(reports), db_url=url
+                )
+                if not quiet:
+                    console.print(f"Report: {paths['html']}  {paths['pdf']}")
+    except SentimentError as exc:
+        raise fail(str(exc)) from None
+    return rows
+
 
 if __name__ == "__main__":
     app()

@@ -54,3 +54,21 @@ def quiet_telemetry() -> None:
         ("GX_ANALYTICS_ENABLED", "false"),
     ):
         os.environ.setdefault(name, value)
+
+
+def flows_dir() -> Path:
+    """The `flows/` folder: the checkout's, or the wheel's copy."""
+    for candidate in (_PACKAGE_DIR.parents[1] / "flows", _PACKAGE_DIR / "_flows"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("flows/ folder not found")
+
+
+def mask_url(url: str) -> str:
+    """A database URL safe to print: the password replaced by ***."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL we can parse: print nothing of it
+        return "<database URL>"
