@@ -37,6 +37,34 @@ def _drain_workers() -> None:
     run_coro_as_sync(drain())
 
 
+def _settle(api_url: str, quiet_for: float = 0.8, timeout: float = 15.0) -> None:
+    """Wait until the server has recorded the task-run events we sent.
+
+    The temporary server records task runs from events asynchronously; stopping it with
+    events in flight makes its recorder log ERROR tracebacks. We poll the count of task runs
+    in a terminal state until it stops changing.
+    """
+    import time
+
+    import httpx
+
+    body = {"task_runs": {"state": {"type": {"any_": ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]}}}}
+    last, stable_since = -1, time.monotonic()
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=api_url, timeout=5) as client:
+        while time.monotonic() < deadline:
+            try:
+                count = client.post("/task_runs/count", json=body).json()
+            except (httpx.HTTPError, ValueError):
+                return
+            now = time.monotonic()
+            if count != last:
+                last, stable_since = count, now
+            elif now - stable_since >= quiet_for:
+                return
+            time.sleep(0.1)
+
+
 @contextmanager
 def prefect_session(startup_timeout: int = 120) -> Iterator[str]:
     """Yield the API URL flows in this block report to, starting a local server if none is set."""
@@ -65,5 +93,6 @@ def prefect_session(startup_timeout: int = 120) -> Iterator[str]:
                 yield server.api_url
             finally:
                 _drain_workers()
+                _settle(server.api_url)
     finally:
         server.stop()
