@@ -42,8 +42,8 @@ def _as_date(value: object) -> dt.date:
 
 
 def assign_waves(dates: pd.Series, waves: tuple[Wave, ...]) -> pd.Series:
-    """The wave id whose window holds each date (`datetime.date` or None), else None."""
-    stamps = pd.to_datetime(dates, errors="coerce")
+    """The wave id whose window holds each date (datetime64 at midnight, NaT), else None."""
+    stamps = pd.to_datetime(dates)
     out = pd.Series(None, index=dates.index, dtype=object)
     for wave in waves:
         inside = (stamps >= pd.Timestamp(wave.start)) & (stamps <= pd.Timestamp(wave.end))
@@ -53,7 +53,6 @@ def assign_waves(dates: pd.Series, waves: tuple[Wave, ...]) -> pd.Series:
 
 
 def local_dates(stamps: pd.Series, timezone: str) -> pd.Series:
-    """Timezone-aware (or naive UTC) timestamps → local calendar dates (None when missing)."""
+    """Timezone-aware (or naive UTC) timestamps → local calendar days (naive datetime64, NaT)."""
     values = pd.to_datetime(stamps, errors="coerce", utc=True)
-    local = values.dt.tz_convert(timezone).dt.date
-    return local.where(values.notna(), None).astype(object)
+    return values.dt.tz_convert(timezone).dt.tz_localize(None).dt.normalize()

@@ -1,0 +1,147 @@
+"""Great Expectations: the suite generated from a form, and one run of it over a batch.
+
+One ephemeral Data Context per process (never file-based, whatever `gx/` folder sits nearby),
+one pandas batch definition, and one suite per form, built once and reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from sentiment.config import quiet_telemetry
+from sentiment.forms.model import Form
+from sentiment.validate.checks import ROW, Check, form_checks
+from sentiment.validate.reference import load_areas
+
+quiet_telemetry()
+import great_expectations as gx  # noqa: E402  (telemetry must be off before the import)
+
+# COMPLETE gives every failing row id. `_row` is the frame's named index, and with
+# exclude_unexpected_values GX returns one list of ids per expectation and echoes no values:
+# cheap (no per-row lookups) and nothing to leak. The query string is not needed.
+RESULT_FORMAT: dict[str, Any] = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": [ROW],
+    "exclude_unexpected_values": True,
+    "return_unexpected_index_query": False,
+    "partial_unexpected_count": 0,
+}
+_LOCK = threading.Lock()  # GX keeps a process-wide "current context"; runs go one at a time
+
+
+@dataclass
+class SuiteRun:
+    """What a run produced: failing row ids per check, and GX's counts (no values)."""
+
+    failures: list[tuple[Check, list[int]]]
+    statistics: dict[str, Any]
+    result: Any = None  # the GX ExpectationSuiteValidationResult, for inspection in tests
+
+
+def _expectation(check: Check, index: int) -> gx.expectations.Expectation:
+    meta = {"field": check.field, "rule": check.rule, "check": index}
+    if check.description:
+        meta["description"] = check.description
+    column, kind = check.column, check.gx_kind
+    if kind == "not_null":
+        return gx.expectations.ExpectColumnValuesToNotBeNull(column=column, meta=meta)
+    if kind == "in_set":
+        return gx.expectations.ExpectColumnValuesToBeInSet(
+            column=column, value_set=check.params["value_set"], meta=meta
+        )
+    if kind == "regex":
+        return gx.expectations.ExpectColumnValuesToMatchRegex(
+            column=column, regex=check.params["regex"], meta=meta
+        )
+    if kind == "between":
+        return gx.expectations.ExpectColumnValuesToBeBetween(
+            column=column, meta=meta, **check.params
+        )
+    return gx.expectations.ExpectColumnValuesToBeInSet(column=column, value_set=[True], meta=meta)
+
+
+def build_suite(form: Form) -> gx.ExpectationSuite:
+    """The expectation suite for one form version, generated from its definition."""
+    return _suite(form, form_checks(form, load_areas()))
+
+
+def _suite(form: Form, checks: list[Check]) -> gx.ExpectationSuite:
+    return gx.ExpectationSuite(
+        name=f"{form.key}.{_fingerprint(form, checks)}",
+        expectations=[_expectation(c, i) for i, c in enumerate(checks)],
+        meta={"form_id": form.form_id, "form_version": form.version},
+    )
+
+
+def _fingerprint(form: Form, checks: list[Check]) -> str:
+    text = form.model_dump_json() + repr(checks)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
+def _context() -> Any:
+    """The process's ephemeral context and its single pandas batch definition."""
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    context = gx.get_context(mode="ephemeral")
+    # tqdm bars on stderr would clutter `make run`; this is GX's own switch for them.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    asset = context.data_sources.add_pandas("sentiment").add_dataframe_asset("batch")
+    return context, asset.add_batch_definition_whole_dataframe("whole")
+
+
+@lru_cache(maxsize=32)
+def _prepared_suite(
+    form_json: str, areas_key: tuple[tuple[str, str], ...]
+) -> tuple[Any, list[Check]]:
+    form = Form.model_validate_json(form_json)
+    context, _ = _context()
+    # add_or_update: the name carries a content hash, so an entry evicted from this cache
+    # and rebuilt replaces an identical suite.
+    checks = form_checks(form, dict(areas_key))
+    return context.suites.add_or_update(_suite(form, checks)), checks
+
+
+def suite_for(form: Form) -> tuple[Any, list[Check]]:
+    """The context-bound suite for a form and its checks (same order as the expectations)."""
+    areas = tuple(sorted(load_areas().items()))
+    return _prepared_suite(form.model_dump_json(), areas)
+
+
+def run_suite(form: Form, frame: pd.DataFrame) -> SuiteRun:
+    """Validate `frame` (a `gx_frame`, indexed by `_row`) once with the form's suite."""
+    with _LOCK:
+        suite, checks = suite_for(form)
+        _, batch_definition = _context()
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(suite, result_format=RESULT_FORMAT)
+    failures: list[tuple[Check, list[int]]] = []
+    for item in result.results:
+        check = checks[int(item.expectation_config.meta["check"])]
+        info = item.exception_info or {}
+        if info.get("raised_exception"):
+            raise RuntimeError(
+                f"GX could not evaluate {item.expectation_config.type} on {check.column!r} "
+                f"({check.field}/{check.rule}): {info.get('exception_message')}"
+            )
+        if not item.success:
+            failures.append((check, _row_ids(item.result.get("unexpected_index_list") or [])))
+    failures.sort(key=lambda pair: checks.index(pair[0]))
+    return SuiteRun(failures, dict(result.statistics), result)
+
+
+def _row_ids(index_list: list[Any]) -> list[int]:
+    """Row ids from either shape GX returns: `[{"_row": [ids]}]` or `[{"_row": id}, ...]`."""
+    ids: list[int] = []
+    for entry in index_list:
+        value = entry[ROW] if isinstance(entry, dict) else entry
+        ids.extend(int(v) for v in (value if isinstance(value, list) else [value]))
+    return ids
