@@ -1,0 +1,1 @@
+"""Alembic migrations of the warehouse (run through `sentiment.warehouse.db.upgrade`)."""
