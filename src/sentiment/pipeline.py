@@ -78,21 +78,21 @@ class StageCounts:
         return dict(self.__dict__)
 
 
-def quarantine_rows(result, batch: RawBatch) -> pd.DataFrame:
-    """Quarantine rows with each rejected record attached, PII removed and free text redacted."""
+def quarantine_rows(result, batch: RawBatch, key: bytes) -> pd.DataFrame:
+    """Quarantine rows with each rejected record attached (PII removed, free text redacted)
+    and its respondent pseudonym, so that erasure reaches quarantine too."""
     from sentiment.privacy.protect import protect_record_json
+    from sentiment.privacy.pseudonym import respondent_keys
 
     quarantine = result.quarantine.copy()
     if quarantine.empty:
-        quarantine["record_json"] = pd.Series(dtype="str")
-        return quarantine
-    rejected = result.rejected.set_index("_source_row", drop=False)
-    records = {
-        row: protect_record_json(rejected.loc[row], batch.form)
-        for row in quarantine["source_row"].unique()
-        if row in rejected.index
-    }
+        return quarantine.assign(record_json=pd.Series(dtype="str"),
+                                 respondent_key=pd.Series(dtype="str"))
+    rejected = result.rejected.drop_duplicates("_source_row").set_index("_source_row", drop=False)
+    keys = respondent_keys(rejected, batch.form, key)
+    records = {row: protect_record_json(rejected.loc[row], batch.form) for row in rejected.index}
     quarantine["record_json"] = quarantine["source_row"].map(records)
+    quarantine["respondent_key"] = quarantine["source_row"].map(keys)
     return quarantine
 
 
@@ -115,6 +115,10 @@ def summary_row(batch: RawBatch, result, loaded) -> dict[str, object]:
 def skipped_row(path: Path) -> dict[str, object]:
     return StageCounts(source_file=path.name, form="", read=0, valid=0, quarantined=0,
                        duplicate=0, skipped=True).as_row()
+
+
+def summary_line(row: dict[str, object]) -> str:
+    return ", ".join(f"{k} {row[k]}" for k in ("read", "valid", "quarantined", "duplicate", "loaded"))
 
 
 def totals_markdown(rows: list[dict[str, object]]) -> str:
