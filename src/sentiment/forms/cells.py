@@ -1,0 +1,207 @@
+"""Cells → canonical text: one function per kind of answer, applied once per distinct cell.
+
+Labels become choice values, dates ISO (Excel serial numbers in either date system),
+whole numbers lose their `.0`, timestamps become UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sentiment.forms.model import Field, normalise_header
+
+WINDOWS_EPOCH = dt.datetime(1899, 12, 30)  # Excel's 1900 date system, as openpyxl counts it
+_INTEGRAL_FLOAT = re.compile(r"^([+-]?\d+)\.0*$")
+_SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?:[T ].*)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[T ,].*)?$")
+
+
+
+def as_object(values: pd.Series) -> pd.Series:
+    """An object Series whose missing cells are None (never NaN), as the RawBatch contract says."""
+    return pd.Series(np.where(values.isna().to_numpy(), None, values.to_numpy(dtype=object)),
+                     index=values.index, dtype=object)
+
+
+def nulls(index: pd.Index) -> pd.Series:
+    """An all-None object Series (`pd.Series(None, dtype=object)` would hold NaN)."""
+    return pd.Series([None] * len(index), index=index, dtype=object)
+
+
+def is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return value is pd.NaT or value is pd.NA
+
+
+def cell_text(value: Any) -> str | None:
+    """One cell as text: stripped, empty → None; whole floats without `.0`; datetimes ISO."""
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, list):  # Kobo JSON lists (rare for fields): space-separated
+        parts = [cell_text(v) for v in value]
+        return " ".join(p for p in parts if p) or None
+    return str(value).strip() or None
+
+
+def _serial_date(number: float, epoch: dt.datetime) -> str | None:
+    from openpyxl.utils.datetime import from_excel
+
+    if not 0 < number < 2_958_466:  # Excel's last day is 9999-12-31
+        return None
+    try:
+        return from_excel(number, epoch=epoch).date().isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
+def date_text(value: Any, epoch: dt.datetime = WINDOWS_EPOCH) -> str | None:
+    """A date cell as ISO `YYYY-MM-DD`; text we cannot read passes through for validation."""
+    if is_missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return _serial_date(float(value), epoch) or cell_text(value)
+    text = cell_text(value)
+    if text is None:
+        return None
+    if _SERIAL.match(text) and 10_000 <= float(text) < 2_958_466:
+        return _serial_date(float(text), epoch) or text
+    for pattern, order in ((_ISO_DATE, "ymd"), (_YMD_SLASH, "ymd"), (_DMY, "dmy")):
+        match = pattern.match(text)
+        if match:
+            a, b, c = (int(g) for g in match.groups())
+            year, month, day = (a, b, c) if order == "ymd" else (c if c > 99 else 2000 + c, b, a)
+            try:
+                return dt.date(year, month, day).isoformat()
+            except ValueError:
+                return text
+    return text
+
+
+def _number_text(value: Any) -> str | None:
+    text = cell_text(value)
+    if text is None:
+        return None
+    match = _INTEGRAL_FLOAT.match(text)
+    return match.group(1) if match else text
+
+
+def choice_lookup(f: Field) -> dict[str, str]:
+    """Normalised label or value → choice value (also `5` for `05`, the way Excel drops zeros)."""
+    lookup: dict[str, str] = {}
+    for choice in f.choices:
+        lookup[normalise_header(choice.label)] = choice.value
+    for choice in f.choices:
+        lookup[normalise_header(choice.value)] = choice.value
+        if choice.value.isdigit():
+            lookup.setdefault(str(int(choice.value)), choice.value)
+    return lookup
+
+
+def _one_choice(value: Any, lookup: dict[str, str]) -> str | None:
+    text = _number_text(value)
+    if text is None:
+        return None
+    return lookup.get(normalise_header(text), text)
+
+
+def _many_choices(value: Any, lookup: dict[str, str]) -> str | None:
+    """Kobo/ODK: values joined by spaces; Google Forms: labels joined by ", "."""
+    text = cell_text(value)
+    if text is None:
+        return None
+    whole = lookup.get(normalise_header(text))
+    if whole is not None:
+        return whole
+    parts = re.split(r"\s*[,;]\s*", text) if re.search(r"[,;]", text) else text.split()
+    mapped = [lookup.get(normalise_header(p), p) for p in parts if p.strip()]
+    return " ".join(mapped) or None
+
+
+def converter(f: Field, epoch: dt.datetime) -> Callable[[Any], str | None]:
+    """The cell → canonical text function for one field."""
+    if f.type == "date":
+        return lambda v: date_text(v, epoch)
+    if f.type in ("select_one", "likert") and f.choices:
+        lookup = choice_lookup(f)
+        return lambda v: _one_choice(v, lookup)
+    if f.type == "select_multiple" and f.choices:
+        lookup = choice_lookup(f)
+        return lambda v: _many_choices(v, lookup)
+    if f.type in ("integer", "decimal", "likert"):
+        return _number_text
+    return cell_text
+
+
+def map_unique(values: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    """Apply `func` once per distinct cell (answers repeat a lot), as an object Series."""
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (JSON lists): no shortcut
+        return pd.Series([func(v) for v in values], index=values.index, dtype=object)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [func(u) for u in uniques]
+    mapped[-1] = func(None)
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+
+def parse_times(text: pd.Series, local_tz: str | None) -> pd.Series:
+    """Timestamps → UTC. Naive times are in `local_tz` (None: UTC); day-first like Indonesia."""
+    zone = local_tz or "UTC"
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us, UTC]")
+    present = text.notna()
+    if not present.any():
+        return out
+    if local_tz:
+        naive = pd.to_datetime(text.where(present), format="%d/%m/%Y %H:%M:%S", errors="coerce")
+        ok = naive.notna()
+        out[ok] = naive[ok].dt.tz_localize(zone).dt.tz_convert("UTC").dt.as_unit("us")
+    else:
+        parsed = pd.to_datetime(text.where(present), format="ISO8601", utc=True, errors="coerce")
+        out = parsed.dt.as_unit("us")
+    rest = present & out.isna()
+    if rest.any():
+        out[rest] = [_one_time(v, zone) for v in text[rest]]
+    return out
+
+
+def _one_time(value: str, zone: str) -> pd.Timestamp:
+    for kwargs in ({"format": "ISO8601"}, {"dayfirst": True}):
+        try:
+            stamp = pd.Timestamp(pd.to_datetime(value, **kwargs))
+        except (ValueError, TypeError, OverflowError):
+            continue
+        if stamp is pd.NaT:
+            continue
+        stamp = stamp.tz_localize(zone) if stamp.tzinfo is None else stamp
+        return stamp.tz_convert("UTC")
+    return pd.NaT

@@ -1,0 +1,566 @@
+"""Stage 1: read one field-tool export (CSV, XLSX, JSON) into a `RawBatch` of canonical text columns.
+
+The low-level readers only turn bytes into a table of cells; `to_batch` does everything that
+knows about forms (detection, header mapping, label → value, dates, meta columns).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sentiment.config import TIMEZONE
+from sentiment.errors import InputError
+from sentiment.forms.batch import RawBatch
+from sentiment.forms.cells import (
+    WINDOWS_EPOCH,
+    as_object,
+    cell_text,
+    converter,
+    is_missing,
+    map_unique,
+    nulls,
+    parse_times,
+)
+from sentiment.forms.model import Field, Form, FormRegistry, load_registry, normalise_header
+
+SOURCE_FORMATS = ("kobo_csv", "odk_csv", "gforms_csv", "xlsx", "kobo_json")  # RawBatch.source_format
+# A file must carry at least this share of a form's fields to count as that form.
+MIN_FORM_SHARE = 0.5
+_DELIMITERS = (";", ",", "\t", "|")
+
+# Meta columns by tool, as lower-cased header titles, in order of preference.
+_ID_HEADERS = ("_uuid", "meta/instanceid", "meta-instanceid", "instanceid", "key")
+_SUPERSEDES_HEADERS = ("meta/deprecatedid", "meta-deprecatedid", "deprecatedid")
+_UTC_TIME_HEADERS = ("_submission_time", "submissiondate", "submission_time")
+_LOCAL_TIME_HEADERS = ("timestamp", "stempel waktu", "cap waktu")
+_KOBO_MARKERS = ("_uuid", "_submission_time", "_index", "_id")
+_ODK_MARKERS = ("submissiondate", "key", "meta-instanceid")
+# Tool bookkeeping columns not worth a warning when ignored.
+_TOOL_PREFIXES = ("_", "meta/", "meta-", "formhub/", "formhub-")
+_TOOL_COLUMNS = {
+    "start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber",
+    "submitterid", "submittername", "attachmentspresent", "attachmentsexpected", "status",
+    "reviewstate", "edits", "formversion", "key", "submissiondate", "instanceid",
+    *_LOCAL_TIME_HEADERS, "alamat email", "email address",
+}
+
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Upper bounds that keep a malformed or hostile file from exhausting the machine."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_cell_chars: int = 10_000
+    max_rows: int = 1_000_000
+    max_json_depth: int = 10
+    # XLSX is a zip: its unpacked size and per-member compression ratio are checked first
+    max_unpacked_bytes: int = 500 * 1024 * 1024
+    max_compression_ratio: float = 200.0
+
+
+@dataclass
+class RawTable:
+    """Cells of one file as read: positional columns (titles may repeat), no form knowledge."""
+
+    headers: list[str]
+    cells: pd.DataFrame  # columns 0..n-1, values str / number / datetime / None
+    rows: np.ndarray  # the row number the user sees for each record
+    kind: str  # "csv", "xlsx" or "json"
+    epoch: dt.datetime = WINDOWS_EPOCH  # Excel date system for serial numbers
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- entry point ------------------------------------------------------------------------
+
+
+def read_export(
+    path: Path | str, registry: FormRegistry | None = None, limits: ReadLimits | None = None
+) -> RawBatch:
+    """Read one export file into a RawBatch (see docs/architecture.md, stage 1).
+
+    Raises InputError naming the file (and row/field where known) when it cannot be used.
+    """
+    path = Path(path)
+    limits = limits or ReadLimits()
+    data = read_bytes(path, limits)
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        table = read_csv_table(data, path.name, limits)
+    elif suffix in (".xlsx", ".xlsm"):
+        table = read_xlsx_table(data, path.name, limits)
+    elif suffix == ".json":
+        table = read_json_table(data, path.name, limits)
+    else:
+        raise InputError(path.name, f"unsupported file type {suffix or '(none)'!r}; "
+                                    "expected .csv, .xlsx or .json")
+    return to_batch(table, path.name, hashlib.sha256(data).hexdigest(), registry or load_registry(),
+                    limits)
+
+
+def read_bytes(path: Path, limits: ReadLimits) -> bytes:
+    """The file's bytes, after the size checks (no point parsing what we would refuse)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(path.name, f"cannot open the file: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise InputError(path.name, "the file is empty")
+    if size > limits.max_file_bytes:
+        raise InputError(path.name, f"the file is {size / 1e6:.1f} MB, above the limit of "
+                                    f"{limits.max_file_bytes / 1e6:.0f} MB; split the export")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(path.name, f"cannot read the file: {exc.strerror or exc}") from exc
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Text of a CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 + warning."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            raise InputError(name, "the file starts like UTF-16 text but cannot be decoded") from exc
+    if b"\x00" in data[:65536]:
+        raise InputError(name, "this is not a text CSV file (it holds binary data); "
+                               "export the survey again as CSV")
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    # Excel on Windows saves "CSV" in the ANSI code page; cp1252 covers Indonesian text
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text, ["file is not UTF-8: read as Windows-1252 (cp1252); check accented letters "
+                  "and save the export as 'CSV UTF-8' next time"]
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the header line most often (outside quotes)."""
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for char in text[:200_000]:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted:
+            if char in "\r\n":
+                if any(counts.values()):
+                    break
+            elif char in counts:
+                counts[char] += 1
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
+    text, warnings = decode_text(data, name)
+    first_row = 1
+    hint = re.match(r"^sep=(.)\r?\n", text)  # Excel's "sep=;" first line names the delimiter
+    if hint:
+        delimiter, text, first_row = hint.group(1), text[hint.end():], 2
+    else:
+        delimiter = sniff_delimiter(text)
+    try:
+        cells = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, dtype=object, keep_default_na=False,
+            na_filter=False, skip_blank_lines=False, engine="c", nrows=limits.max_rows + 2,
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise InputError(name, "the file is empty") from exc
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise InputError(name, f"cannot parse the CSV: {str(exc).strip()}",
+                         row=int(line.group(1)) if line else None) from exc
+    rows = np.arange(first_row, first_row + len(cells))
+    return _split_header(cells, rows, "csv", name, limits, warnings)
+
+
+def _split_header(cells: pd.DataFrame, rows: np.ndarray, kind: str, name: str, limits: ReadLimits,
+                  warnings: list[str], epoch: dt.datetime = WINDOWS_EPOCH) -> RawTable:
+    """First non-blank record is the header; blank records are dropped (numbering kept)."""
+    cells = cells.reset_index(drop=True)
+    cells.columns = range(cells.shape[1])
+    blank = _blank_rows(cells)
+    keep = np.flatnonzero(~blank)
+    if len(keep) == 0:
+        raise InputError(name, "the file is empty (no header row)")
+    header_pos = keep[0]
+    headers = ["" if is_missing(v) else str(v).strip() for v in cells.iloc[header_pos]]
+    body_pos = keep[1:]
+    if len(body_pos) == 0:
+        raise InputError(name, "the file has a header row but no data rows")
+    if len(body_pos) > limits.max_rows:
+        raise InputError(name, f"more than {limits.max_rows:,} data rows; split the export")
+    body = cells.iloc[body_pos].reset_index(drop=True)
+    return RawTable(headers, body, rows[body_pos], kind, epoch, warnings)
+
+
+def _blank_rows(cells: pd.DataFrame) -> np.ndarray:
+    blank = np.ones(len(cells), dtype=bool)
+    for column in cells.columns:
+        values = cells[column]
+        text = values.where(values.notna(), "").astype(str).str.strip()
+        blank &= (text == "").to_numpy(dtype=bool)
+    return blank
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def check_zip(data: bytes, name: str, limits: ReadLimits) -> None:
+    """Refuse a non-zip or a zip bomb before openpyxl unpacks anything."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise InputError(name, "not a valid .xlsx workbook (it is not a zip archive); "
+                               "open it in Excel and save it as .xlsx again") from exc
+    with archive:
+        members = archive.infolist()
+        unpacked = sum(m.file_size for m in members)
+        if unpacked > limits.max_unpacked_bytes:
+            raise InputError(name, f"the workbook unpacks to {unpacked / 1e6:.0f} MB, above the "
+                                   f"limit of {limits.max_unpacked_bytes / 1e6:.0f} MB")
+        for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > 1_000_000 and ratio > limits.max_compression_ratio:
+                raise InputError(name, f"workbook part {member.filename!r} is compressed "
+                                       f"{ratio:.0f}:1: refused as a possible zip bomb")
+
+
+def read_xlsx_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
+    import openpyxl
+
+    check_zip(data, name, limits)
+    try:
+        # data_only=False: a formula cell comes back as its text ("=..."), never evaluated
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for broken workbooks
+        raise InputError(name, f"cannot open the workbook: {exc}") from exc
+    try:
+        if not workbook.worksheets:
+            raise InputError(name, "the workbook has no sheets")
+        sheet = workbook.worksheets[0]  # Kobo puts the main table first, repeat groups after
+        sheet.reset_dimensions()  # some writers store a wrong sheet size; read every row
+        records: list[tuple[Any, ...]] = []
+        numbers: list[int] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            records.append(values)
+            numbers.append(number)
+            if len(records) > limits.max_rows + 1:
+                raise InputError(name, f"more than {limits.max_rows:,} data rows; split the export")
+        epoch = workbook.epoch
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(name, f"cannot read the workbook: {exc}") from exc
+    finally:
+        workbook.close()
+    width = max((len(r) for r in records), default=0)
+    cells = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in records], dtype=object)
+    return _split_header(cells, np.asarray(numbers, dtype=np.int64), "xlsx", name, limits, [], epoch)
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def json_depth(document: Any) -> int:
+    """Nesting depth of a parsed JSON document (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested groups become Kobo paths: {"identitas": {"umur": 17}} → {"identitas/umur": 17}."""
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{path}/"))
+        else:
+            flat[path] = value
+    return flat
+
+
+def read_json_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(name, "JSON must be UTF-8 text") from exc
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(name, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise InputError(name, f"JSON nested deeper than {limits.max_json_depth} levels") from exc
+    if json_depth(document) > limits.max_json_depth:
+        raise InputError(name, f"JSON nested deeper than {limits.max_json_depth} levels")
+    warnings: list[str] = []
+    if isinstance(document, dict):
+        records = document.get("results")
+        if not isinstance(records, list):
+            raise InputError(name, 'expected a Kobo API export ({"results": [...]}) or a list of records')
+        count = document.get("count")
+        if isinstance(count, int) and count > len(records):
+            warnings.append(f"the file holds {len(records)} of {count} submissions (one page of a "
+                            "paged API download); download the remaining pages too")
+    elif isinstance(document, list):
+        records = document
+    else:
+        raise InputError(name, "expected a list of submission records")
+    if not records:
+        raise InputError(name, "the file holds no submissions")
+    if len(records) > limits.max_rows:
+        raise InputError(name, f"more than {limits.max_rows:,} records; split the export")
+    flat = []
+    for position, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise InputError(name, "a submission is not a JSON object", row=position)
+        flat.append(_flatten(record))
+    headers = list(dict.fromkeys(key for record in flat for key in record))
+    cells = pd.DataFrame([[record.get(h) for h in headers] for record in flat], dtype=object)
+    cells.columns = range(len(headers))
+    return RawTable(headers, cells, np.arange(1, len(flat) + 1), "json", WINDOWS_EPOCH, warnings)
+
+
+# --- table → RawBatch ----------------------------------------------------------------------
+
+
+def to_batch(table: RawTable, name: str, sha256: str, registry: FormRegistry,
+             limits: ReadLimits) -> RawBatch:
+    """Detect the form, map columns to fields, convert values and derive the meta columns."""
+    headers = table.headers
+    form = detect_form(headers, registry, name)
+    positions = map_headers(headers, form, name)
+    lowered = [h.casefold() for h in headers]
+    _check_meta_unique(lowered, name)
+    check_cell_sizes(table, [*positions.values(), *_meta_positions(lowered)], name, limits)
+
+    cells = table.cells
+    out: dict[str, pd.Series] = {}
+    for f in form.fields:
+        if f.name in positions:
+            out[f.name] = map_unique(cells[positions[f.name]], converter(f, table.epoch))
+        elif f.type == "select_multiple":
+            out[f.name] = _from_split_columns(cells, headers, f)
+        else:
+            out[f.name] = nulls(cells.index)
+    frame = pd.DataFrame(out, index=cells.index)
+
+    source_format = detect_source_format(table.kind, lowered)
+    frame["_source_file"] = name
+    frame["_source_row"] = table.rows.astype(np.int64)
+    frame["_submission_id"] = submission_ids(cells, lowered)
+    frame["_supersedes"] = _first_text(cells, lowered, _SUPERSEDES_HEADERS, strip_uuid=True)
+    frame["_submitted_at"] = submitted_at(cells, lowered)
+    frame["_form_id"] = form.form_id
+    frame["_form_version"] = form.version
+    warnings = [*table.warnings, *_column_warnings(headers, positions, form)]
+    return RawBatch(name, sha256, source_format, form, frame.reset_index(drop=True), warnings)
+
+
+def detect_form(headers: list[str], registry: FormRegistry, name: str) -> Form:
+    titles = [h for h in headers if h]
+    # Kobo label exports prefix the question label with its group: "identitas/Umur (tahun)"
+    titles += [h.rsplit("/", 1)[1] for h in titles if "/" in h]
+    try:
+        form, share = registry.detect(titles)
+    except LookupError as exc:
+        raise InputError(name, str(exc)) from exc
+    if share < MIN_FORM_SHARE:
+        raise InputError(name, f"no known survey form recognised in the column titles (best match "
+                               f"{form.key} with {share:.0%} of its questions); check that this is "
+                               "an orang_tua or remaja export with its header row")
+    return form
+
+
+def map_headers(headers: list[str], form: Form, name: str) -> dict[str, int]:
+    """Field name → column position; two columns for one field is an error (which one is right?)."""
+    aliases = form.alias_map()
+    positions: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        field_name = _field_for(header, aliases) if header else None
+        if field_name is None:
+            continue
+        if field_name in positions:
+            first = headers[positions[field_name]]
+            raise InputError(name, f"columns {first!r} and {header!r} both hold question "
+                                   f"{field_name!r}; remove one of them", field=field_name)
+        positions[field_name] = position
+    return positions
+
+
+def _field_for(header: str, aliases: dict[str, str]) -> str | None:
+    """The field a column title names; `group/Question label` (Kobo label export) by its last part.
+
+    The last part is not used when the rest names a field: `kegiatan/dialog` is one option's
+    0/1 column, not a question.
+    """
+    key = normalise_header(header)
+    if key in aliases:
+        return aliases[key]
+    if "/" in key:
+        prefix, last = key.rsplit("/", 1)
+        if prefix.strip() not in aliases:
+            return aliases.get(last.strip())
+    return None
+
+
+def _check_meta_unique(lowered: list[str], name: str) -> None:
+    for header in (*_ID_HEADERS, *_SUPERSEDES_HEADERS, *_UTC_TIME_HEADERS, *_LOCAL_TIME_HEADERS):
+        if lowered.count(header) > 1:
+            raise InputError(name, f"column {header!r} appears more than once", field=header)
+
+
+def _meta_positions(lowered: list[str]) -> list[int]:
+    known = {*_ID_HEADERS, *_SUPERSEDES_HEADERS, *_UTC_TIME_HEADERS, *_LOCAL_TIME_HEADERS}
+    return [i for i, h in enumerate(lowered) if h in known]
+
+
+def check_cell_sizes(table: RawTable, positions: list[int], name: str, limits: ReadLimits) -> None:
+    for position in positions:
+        column = table.cells[position]
+        lengths = map_unique(column, lambda v: len(v) if isinstance(v, str) else 0)
+        lengths = lengths.fillna(0).to_numpy(dtype=np.int64)
+        too_long = np.flatnonzero(lengths > limits.max_cell_chars)
+        if len(too_long):
+            raise InputError(name, f"a cell holds {lengths[too_long[0]]:,} characters, above the "
+                                   f"limit of {limits.max_cell_chars:,}",
+                             row=int(table.rows[too_long[0]]), field=table.headers[position])
+
+
+def _from_split_columns(cells: pd.DataFrame, headers: list[str], f: Field) -> pd.Series:
+    """Rebuild a select_multiple from Kobo's one-0/1-column-per-option layout, if that is all we have."""
+    wanted = {f"{alias}/{normalise_header(v)}": v for alias in f.header_aliases() for v in f.choice_values}
+    found = [(i, wanted[normalise_header(h)]) for i, h in enumerate(headers) if normalise_header(h) in wanted]
+    if not found:
+        return nulls(cells.index)
+    chosen = pd.DataFrame({
+        value: map_unique(cells[i], lambda v: cell_text(v) in ("1", "true", "True")) for i, value in found
+    })
+    joined = chosen.apply(lambda row: " ".join(v for v, on in row.items() if on), axis=1)
+    return joined.where(joined != "", None).astype(object)
+
+
+def detect_source_format(kind: str, lowered: list[str]) -> str:
+    if kind == "xlsx":
+        return "xlsx"
+    if kind == "json":
+        return "kobo_json"
+    present = set(lowered)
+    if present & set(_KOBO_MARKERS):
+        return "kobo_csv"
+    if present & set(_ODK_MARKERS) or any(h.startswith("meta-") for h in present):
+        return "odk_csv"
+    if present & set(_LOCAL_TIME_HEADERS):
+        return "gforms_csv"
+    return "kobo_csv"
+
+
+def _column(cells: pd.DataFrame, lowered: list[str], candidates: tuple[str, ...]) -> pd.Series | None:
+    for candidate in candidates:
+        if candidate in lowered:
+            return cells[lowered.index(candidate)]
+    return None
+
+
+def _first_text(cells: pd.DataFrame, lowered: list[str], candidates: tuple[str, ...],
+                strip_uuid: bool = False) -> pd.Series:
+    """Per row, the first non-empty value among the candidate columns."""
+    out = nulls(cells.index)
+    for candidate in candidates:
+        if candidate not in lowered:
+            continue
+        values = map_unique(cells[lowered.index(candidate)], cell_text)
+        if strip_uuid:
+            values = values.map(lambda v: v.removeprefix("uuid:") if isinstance(v, str) else v)
+        out = out.where(out.notna(), values)
+    return as_object(out)
+
+
+def submission_ids(cells: pd.DataFrame, lowered: list[str]) -> pd.Series:
+    """Tool ids (Kobo `_uuid`, ODK instanceID/KEY, `uuid:` dropped); else a hash of the row.
+
+    Google Forms has no id: `gf-` + SHA-1 of the timestamp and answers, stable across re-reads.
+    """
+    ids = _first_text(cells, lowered, _ID_HEADERS, strip_uuid=True)
+    missing = ids.isna().to_numpy()
+    if missing.any():
+        prefix = "gf-" if set(lowered) & set(_LOCAL_TIME_HEADERS) else "row-"
+        texts = [map_unique(cells[i], cell_text).fillna("").astype(str) for i in cells.columns]
+        joined = texts[0].str.cat(texts[1:], sep="\x1f") if len(texts) > 1 else texts[0]
+        hashed = [prefix + hashlib.sha1(s.encode("utf-8")).hexdigest()
+                  for s in joined[missing].tolist()]
+        ids = ids.copy()
+        ids.iloc[np.flatnonzero(missing)] = hashed
+    return as_object(ids)
+
+
+def submitted_at(cells: pd.DataFrame, lowered: list[str]) -> pd.Series:
+    """`_submitted_at` as UTC: Kobo/ODK times are UTC (naive or with offset), Google Forms local."""
+    utc_column = _column(cells, lowered, _UTC_TIME_HEADERS)
+    if utc_column is not None:
+        return parse_times(map_unique(utc_column, cell_text), None)
+    local_column = _column(cells, lowered, _LOCAL_TIME_HEADERS)
+    if local_column is not None:
+        return parse_times(map_unique(local_column, cell_text), TIMEZONE)
+    return pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us, UTC]")
+
+
+def _column_warnings(headers: list[str], positions: dict[str, int], form: Form) -> list[str]:
+    warnings = []
+    used = set(positions.values())
+    unknown = [
+        h for i, h in enumerate(headers)
+        if h and i not in used and not h.casefold().startswith(_TOOL_PREFIXES)
+        and h.casefold() not in _TOOL_COLUMNS and not _is_split_option(h, form)
+    ]
+    if unknown:
+        shown = ", ".join(repr(h) for h in unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        warnings.append(f"{len(unknown)} column(s) not in form {form.key} ignored: {shown}")
+    missing = [f.name for f in form.fields if f.name not in positions and f.type != "select_multiple"]
+    if missing:
+        warnings.append(f"question(s) of form {form.key} missing from the file: {', '.join(missing)}")
+    return warnings
+
+
+def _is_split_option(header: str, form: Form) -> bool:
+    key = normalise_header(header)
+    for f in form.fields_of("select_multiple"):
+        for alias in f.header_aliases():
+            if key.startswith(f"{alias}/"):
+                return True
+    return False
