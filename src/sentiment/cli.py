@@ -123,5 +123,20 @@ def run_pipeline(source: Path, db: str | None, *, scorer: str, quiet: bool, inde
     return rows
 
 
+def _register_commands() -> None:
+    from sentiment.analysis.cli import register as register_analysis
+    from sentiment.export.cli import register as register_export
+    from sentiment.nlp.cli import register as register_nlp
+    from sentiment.nlp.cli_model import register as register_nlp_model
+    from sentiment.privacy.cli import register as register_privacy
+    from sentiment.report.cli import register as register_report
+
+    for register in (register_nlp, register_nlp_model, register_privacy, register_analysis,
+                     register_export, register_report):
+        register(app)
+
+
+_register_commands()
+
 if __name__ == "__main__":
     app()
