@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sentiment.config import flows_dir, mask_url, quiet_telemetry
 from sentiment.config import db_url as resolve_db_url
+from sentiment.config import flows_dir, mask_url, quiet_telemetry
 from sentiment.errors import SentimentError
 
 quiet_telemetry()
@@ -53,18 +53,46 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 def print_ingest_summary(rows: list[dict], quiet: bool) -> None:
     if quiet:
         return
-    table = Table(title="Ingest summary", show_lines=False)
-    columns = ("source_file", "form", "read", "valid", "quarantined", "duplicate", "loaded")
-    for col in columns:
-        table.add_column(col, justify="right" if col not in ("source_file", "form") else "left")
+    table = Table(title="Ingest summary", expand=False)
+    table.add_column("file", no_wrap=True)
+    table.add_column("form", no_wrap=True)
+    numbers = ("read", "valid", "quarantined", "duplicate", "loaded")
+    for col in numbers:
+        table.add_column(col, justify="right")
     for row in rows:
-        cells = [str(row[c]) for c in columns]
         if row.get("skipped"):
-            cells = [row["source_file"], "already loaded", "", "", "", "", "0"]
-        table.add_row(*cells)
-    totals = [sum(int(r[c] or 0) for r in rows) for c in columns[2:]]
+            table.add_row(str(row["source_file"]), "[dim]already loaded", *[""] * 4, "0")
+        else:
+            table.add_row(str(row["source_file"]), str(row["form"]), *[str(row[c]) for c in numbers])
+    totals = [sum(int(r[c] or 0) for r in rows) for c in numbers]
     table.add_row("[bold]total", "", *[f"[bold]{t}" for t in totals])
     console.print(table)
+
+
+def print_warehouse_summary(url: str, quiet: bool) -> None:
+    """What the warehouse holds now: responses per wave and group, and quarantined rows."""
+    if quiet:
+        return
+    import sqlalchemy as sa
+
+    from sentiment.warehouse import db
+
+    with db.get_engine(url).connect() as conn:
+        cells = conn.execute(sa.text(
+            "SELECT wave_id, respondent_group, COUNT(*) FROM fact_response WHERE is_current "
+            "GROUP BY wave_id, respondent_group ORDER BY wave_id, respondent_group")).all()
+        rules = conn.execute(sa.text(
+            "SELECT rule, COUNT(*) FROM quarantine GROUP BY rule ORDER BY COUNT(*) DESC")).all()
+    table = Table(title="Warehouse: current responses")
+    groups = sorted({g for _, g, _ in cells})
+    table.add_column("wave")
+    for g in groups:
+        table.add_column(g, justify="right")
+    for wave in sorted({w for w, _, _ in cells}):
+        counts = {g: n for w, g, n in cells if w == wave}
+        table.add_row(wave, *[str(counts.get(g, 0)) for g in groups])
+    console.print(table)
+    console.print("Quarantine: " + (", ".join(f"{rule} {n}" for rule, n in rules) or "empty"))
 
 
 @app.command()
@@ -79,6 +107,7 @@ def ingest(
     """Ingest survey exports (KoboToolbox, ODK, Google Forms: CSV, XLSX, JSON) into the warehouse."""
     rows = run_pipeline(source, db, scorer=scorer, quiet=quiet, index=False, reports=None)
     print_ingest_summary(rows, quiet)
+    print_warehouse_summary(resolve_db_url(db), quiet)
 
 
 @app.command()
@@ -94,19 +123,23 @@ def run(
     """Ingest, recompute the tension index, and write the latest wave's report."""
     rows = run_pipeline(source, db, scorer=scorer, quiet=quiet, index=True, reports=reports)
     print_ingest_summary(rows, quiet)
+    print_warehouse_summary(resolve_db_url(db), quiet)
 
 
 def run_pipeline(source: Path, db: str | None, *, scorer: str, quiet: bool, index: bool,
                  reports: Path | None) -> list[dict]:
+    from sentiment import pipeline
     from sentiment.orchestration import prefect_session
     from sentiment.progress import cli_progress
 
     url = resolve_db_url(db)
+    report_paths: dict | None = None
     if not source.exists():
         raise fail(f"{source}: no such file or folder")
     if not quiet:
         console.print(f"Warehouse: {mask_url(url)}")
     try:
+        pipeline.preflight(url)
         with prefect_session(), cli_progress(quiet=quiet, console=console):
             ingest_flow = load_flow_module("ingest_surveys").ingest_surveys
             rows = ingest_flow(source=str(source), db_url=url, scorer=scorer)
@@ -116,10 +149,11 @@ def run_pipeline(source: Path, db: str | None, *, scorer: str, quiet: bool, inde
                 paths = load_flow_module("wave_report").wave_report(
                     wave="latest", out=str(reports), db_url=url
                 )
-                if not quiet:
-                    console.print(f"Report: {paths['html']}  {paths['pdf']}")
+                report_paths = paths
     except SentimentError as exc:
         raise fail(str(exc)) from None
+    if report_paths and not quiet:
+        console.print(f"Report written: {report_paths['html']}\n                {report_paths['pdf']}")
     return rows
 
 

@@ -136,3 +136,12 @@ def totals_markdown(rows: list[dict[str, object]]) -> str:
         "| " + " | ".join(str(totals[k]) for k in keys) + " |",
     ]
     return "\n".join(lines)
+
+
+def preflight(url: str) -> None:
+    """Fail fast with a one-line error, before any flow starts: the key is set and is the
+    one this warehouse was built with, and the warehouse schema is current."""
+    from sentiment.privacy.pseudonym import key_fingerprint, load_key
+    from sentiment.warehouse import db
+
+    db.prepare(url, key_fingerprint(load_key()))
