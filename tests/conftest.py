@@ -71,3 +71,50 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'warehouse.db'}"
     return request.getfixturevalue("pg_url")
+
+
+def build_sample_warehouse(url: str) -> str:
+    """Ingest every bundled sample export and compute the analysis (no Prefect)."""
+    from sentiment import pipeline
+    from sentiment.analysis.compute import compute_all, run_alerts
+    from sentiment.warehouse import db
+
+    pipeline.ingest_files(pipeline.discover_exports(EXPORTS), url, TEST_KEY)
+    engine = db.get_engine(url)
+    compute_all(engine)
+    run_alerts(engine)
+    return url
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite warehouse holding the whole sample, built once per test process.
+
+    Read-only for tests: copy it (`sample_warehouse_copy`) before changing anything.
+    """
+    path = tmp_path_factory.mktemp("sample") / "warehouse.db"
+    return build_sample_warehouse(f"sqlite:///{path}")
+
+
+@pytest.fixture
+def sample_warehouse_copy(sample_warehouse: str, tmp_path: Path) -> str:
+    import shutil
+
+    from sentiment.warehouse import db
+
+    source = Path(sample_warehouse.removeprefix("sqlite:///"))
+    db.get_engine(sample_warehouse).dispose()
+    target = tmp_path / "warehouse.db"
+    shutil.copy(source, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API for the test process (~11 s to start)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            yield

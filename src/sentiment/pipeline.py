@@ -145,3 +145,33 @@ def preflight(url: str) -> None:
     from sentiment.warehouse import db
 
     db.prepare(url, key_fingerprint(load_key()))
+
+
+def ingest_files(paths: Iterable[Path], url: str, key: bytes, scorer: str = "lexicon") -> list[dict]:
+    """The ingest path without Prefect (tests, benchmarks, notebooks); the flow runs the same
+    stages as tasks."""
+    from sentiment.forms.readers import read_export
+    from sentiment.nlp import score_texts
+    from sentiment.privacy.protect import protect_frame
+    from sentiment.privacy.pseudonym import key_fingerprint
+    from sentiment.validate import validate_batch
+    from sentiment.warehouse import db
+    from sentiment.warehouse.load import LoadBatch, load_batch
+
+    fingerprint = key_fingerprint(key)
+    engine = db.prepare(url, fingerprint)
+    rows = []
+    for path in paths:
+        batch = read_export(path)
+        result = validate_batch(batch)
+        protected = protect_frame(result.valid, batch.form, key)
+        texts = text_rows(protected, batch.form)
+        texts = texts.join(score_texts(texts["text_redacted"].tolist(), scorer=scorer))
+        loaded = load_batch(engine, LoadBatch(
+            source_file=batch.source_file, sha256=batch.sha256, source_format=batch.source_format,
+            form=batch.form, flow_run_id=None, key_fingerprint=fingerprint, responses=protected,
+            texts=texts, quarantine=quarantine_rows(result, batch, key), rows_read=batch.rows,
+            rows_duplicate=result.duplicates,
+        ))
+        rows.append(summary_row(batch, result, loaded))
+    return rows
