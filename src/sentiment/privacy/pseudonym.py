@@ -1,0 +1,242 @@
+"""Keyed pseudonyms for respondents: HMAC-SHA256 over normalised identity fields.
+
+Why a keyed HMAC and not a plain SHA-256: a NIK is not random. Its 16 digits encode the
+province/regency/district (6), the birth date (6, +40 on the day for women) and a serial
+(4). For one RW in Central Jakarta the region code is fixed and birth dates of 12-24 year
+olds span a few thousand days, so the whole space of plausible NIKs is ~10^7 values: a
+plain hash is reversed by enumeration in seconds. Phone numbers (~10^9 per operator
+prefix) and names (a phone book) fall the same way. With an HMAC the attacker also needs
+the key, which never leaves the environment / Prefect Secret block.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import pandas as pd
+
+from sentiment.config import PSEUDONYM_KEY_ENV
+from sentiment.errors import MissingKeyError
+from sentiment.forms.model import Form
+
+PREFECT_SECRET_BLOCK = "sentiment-pseudonym-key"
+MIN_KEY_BYTES = 16
+_FINGERPRINT_LABEL = b"kali-pasir-pulse/pseudonym-key-fingerprint/v1"
+
+IdentityKind = Literal["nik", "phone", "name"]
+
+# Honorifics and titles that people put in front of (or after) a name on a form; they
+# are not part of the identity ("Bpk. Budi" and "budi" are the same respondent).
+NAME_TITLES = frozenset(
+    """
+    bapak bpk bp pak ibu ib bu sdr sdri saudara saudari tn ny nn nona nyonya tuan
+    h hj haji hajjah hajah ust ustad ustadz ustaz ustadzah ustazah kh kyai kiai
+    dr drs dra ir prof mas mbak mba kak bang abang om tante
+    """.split()
+)
+_DEGREE = re.compile(r",.*$")  # "Budi Santoso, S.Pd." → academic degrees after a comma
+_NON_WORD = re.compile(r"[^\w\s]+")
+_SPACES = re.compile(r"\s+")
+_NIK_SEPARATORS = re.compile(r"[\s.\-/]")
+_SIXTEEN_DIGITS = re.compile(r"\d{16}")
+_NOT_PHONE_CHARS = re.compile(r"[^\d\s.\-()+/]")
+_NON_DIGITS = re.compile(r"\D")
+_NIK_EXCEL_FLOAT = re.compile(r"^\s*(\d{16})\.0+\s*$")
+
+
+def load_key() -> bytes:
+    """The pseudonymisation key: `$SENTIMENT_PSEUDONYM_KEY`, else the Prefect Secret block.
+
+    Raises MissingKeyError when neither is available or the key is shorter than 16 bytes.
+    """
+    raw = os.environ.get(PSEUDONYM_KEY_ENV)
+    source = f"${PSEUDONYM_KEY_ENV}"
+    if not raw:
+        raw = _prefect_secret(PREFECT_SECRET_BLOCK)
+        source = f"Prefect Secret block {PREFECT_SECRET_BLOCK!r}"
+    if not raw:
+        raise MissingKeyError(
+            f"no pseudonymisation key: set {PSEUDONYM_KEY_ENV} (at least {MIN_KEY_BYTES} "
+            f'random characters, e.g. `python -c "import secrets; print(secrets.token_hex(32))"`) '
+            f"or create the Prefect Secret block {PREFECT_SECRET_BLOCK!r}"
+        )
+    return validate_key(raw.strip().encode("utf-8"), source)
+
+
+def validate_key(key: bytes, source: str = "key") -> bytes:
+    """Refuse keys too short to resist guessing."""
+    if len(key) < MIN_KEY_BYTES:
+        raise MissingKeyError(
+            f"{source} is too short ({len(key)} bytes); use at least {MIN_KEY_BYTES} "
+            f"random characters (set {PSEUDONYM_KEY_ENV})"
+        )
+    return key
+
+
+def _prefect_secret(block_name: str) -> str | None:
+    """The Secret block's value, or None when Prefect is unreachable or has no such block.
+
+    Only asked when a Prefect API is configured (`PREFECT_API_URL`, from the environment
+    or the active profile): without one Prefect would start a throwaway local server
+    (~30 s) just to find no block.
+    """
+    try:
+        from prefect.blocks.system import Secret
+        from prefect.settings import get_current_settings
+
+        if not get_current_settings().api.url:
+            return None
+        value: Any = Secret.load(block_name, _sync=True).get()  # type: ignore[call-arg]
+    except Exception:  # noqa: BLE001 - any failure means "no key from Prefect"
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def key_fingerprint(key: bytes) -> str:
+    """16 hex chars identifying the key (HMAC of a fixed label); reveals nothing about it."""
+    return hmac.new(key, _FINGERPRINT_LABEL, hashlib.sha256).hexdigest()[:16]
+
+
+def normalise_nik(value: str) -> str:
+    """NIK as its 16 digits; spaces, dots, dashes dropped. Raises ValueError otherwise."""
+    text = str(value)
+    excel = _NIK_EXCEL_FLOAT.match(text)  # a NIK column read as float: "3171….0"
+    digits = excel.group(1) if excel else _NIK_SEPARATORS.sub("", text)
+    if not _SIXTEEN_DIGITS.fullmatch(digits):
+        raise ValueError("a NIK has exactly 16 digits")
+    return digits
+
+
+def normalise_phone(value: str) -> str:
+    """Indonesian phone number in canonical `62…` form (08…, +62…, 62…, 8… accepted).
+
+    Spaces, dashes, dots and brackets are ignored. Raises ValueError if it is not a
+    plausible number (10–15 digits once canonical).
+    """
+    text = str(value).strip()
+    if _NOT_PHONE_CHARS.search(text):
+        raise ValueError("a phone number holds only digits, spaces, dashes, dots and brackets")
+    digits = _NON_DIGITS.sub("", text)
+    if digits.startswith("0062"):
+        digits = digits[2:]
+    if digits.startswith("62"):
+        canonical = digits
+    elif digits.startswith("0"):
+        canonical = "62" + digits[1:]
+    elif digits.startswith("8"):
+        canonical = "62" + digits  # leading zero lost, e.g. by a spreadsheet
+    else:
+        raise ValueError("a phone number starts with 08, +62 or 62")
+    if canonical.startswith("620") or not 10 <= len(canonical) <= 15:
+        raise ValueError("not a plausible Indonesian phone number")
+    return canonical
+
+
+def normalise_name(value: str) -> str:
+    """Name folded for matching: case, accents/width, punctuation, titles, spacing."""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = _DEGREE.sub("", text).casefold()
+    words = _SPACES.split(_NON_WORD.sub(" ", text).strip())
+    while words and words[0] in NAME_TITLES:
+        words = words[1:]
+    return " ".join(w for w in words if w)
+
+
+def identity_kind(field_name: str) -> IdentityKind:
+    """Which normaliser an identity field needs, from its name."""
+    name = field_name.casefold()
+    if "nik" in name or "ktp" in name:
+        return "nik"
+    if any(t in name for t in ("telepon", "telp", "phone", "hp", "wa")):
+        return "phone"
+    return "name"
+
+
+_NORMALISERS = {"nik": normalise_nik, "phone": normalise_phone, "name": normalise_name}
+
+
+def _identity_message(kind: IdentityKind, value: Any, group: str) -> str | None:
+    """The text that is HMAC'ed, or None when the value is missing or unusable."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    try:
+        normalised = _NORMALISERS[kind](str(value))
+    except ValueError:
+        return None
+    if not normalised:
+        return None
+    # NIK is unique per person and links across forms; a phone is often shared inside a
+    # household (a youth gives the parent's WhatsApp) and names repeat, so those are
+    # scoped to the respondent group.
+    return f"nik:{normalised}" if kind == "nik" else f"{kind}:{group}:{normalised}"
+
+
+def _hmac_hex(key: bytes, message: str) -> str:
+    return hmac.digest(key, message.encode("utf-8"), "sha256").hex()
+
+
+def respondent_key(record: Mapping[str, Any], form: Form, key: bytes) -> str:
+    """HMAC-SHA256 hex of the first usable identity field (Form.identity_fields order).
+
+    Format variants of one NIK or phone number give the same key. A record without any
+    usable identity field falls back to its `_submission_id` (one respondent per
+    submission); ValueError if that is missing too.
+    """
+    for field_name in form.identity_fields:
+        message = _identity_message(
+            identity_kind(field_name), record.get(field_name), form.respondent_group
+        )
+        if message is not None:
+            return _hmac_hex(key, message)
+    submission = record.get("_submission_id")
+    if submission is None or (not isinstance(submission, str) and pd.isna(submission)):
+        raise ValueError("record has no usable identity field and no _submission_id")
+    return _hmac_hex(key, f"submission:{form.form_id}:{submission}")
+
+
+def respondent_keys(frame: pd.DataFrame, form: Form, key: bytes) -> pd.Series:
+    """`respondent_key` for every row, computed once per distinct identity value."""
+    rows = len(frame)
+    messages: list[str | None] = [None] * rows
+    for field_name in form.identity_fields:
+        if field_name not in frame.columns:
+            continue
+        kind = identity_kind(field_name)
+        # normalise each distinct raw value once: the per-value Python call is the cost
+        mapped: dict[Any, str | None] = {}
+        for i, raw in enumerate(frame[field_name].tolist()):
+            if messages[i] is not None or raw is None:
+                continue
+            if not isinstance(raw, str):
+                if pd.isna(raw):
+                    continue
+                raw = str(raw)  # e.g. a NIK column read as numbers
+            if raw not in mapped:
+                mapped[raw] = _identity_message(kind, raw, form.respondent_group)
+            messages[i] = mapped[raw]
+    if any(m is None for m in messages):
+        submissions = (
+            frame["_submission_id"].tolist() if "_submission_id" in frame.columns else [None] * rows
+        )
+        for i, message in enumerate(messages):
+            if message is None:
+                submission = submissions[i]
+                if submission is None or (not isinstance(submission, str) and pd.isna(submission)):
+                    raise ValueError(
+                        "rows without a usable identity field and without _submission_id"
+                    )
+                messages[i] = f"submission:{form.form_id}:{submission}"
+    digests: dict[str, str] = {}
+    keys = []
+    for message in messages:
+        digest = digests.get(message)  # type: ignore[arg-type]
+        if digest is None:
+            digest = digests[message] = _hmac_hex(key, message)  # type: ignore[index,arg-type]
+        keys.append(digest)
+    return pd.Series(keys, index=frame.index, dtype=object, name="_respondent_key")
