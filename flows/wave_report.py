@@ -1,4 +1,4 @@
-"""Flow `wave-report`: the wave's report for community leaders (HTML + PDF) and a headline artifact."""
+"""Flow `wave-report`: the wave report for community leaders (HTML + PDF), headline artifact."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def write(url: str, wave: str, out: str) -> dict:
 def wave_report(wave: str = "latest", out: str = "reports", db_url: str | None = None) -> dict:
     """Write reports/laporan-gelombang-<wave>.html and .pdf; the artifact holds figures only."""
     result = write(resolve_db_url(db_url), wave, out)
-    create_markdown_artifact(key=f"laporan-gelombang-{result['wave']}",
-                             markdown=result["headline_markdown"],
-                             description="Indeks ketegangan per sisi jembatan (tanpa kutipan)")
+    create_markdown_artifact(
+        key=f"laporan-gelombang-{result['wave']}",
+        markdown=result["headline_markdown"],
+        description="Indeks ketegangan per sisi jembatan (tanpa kutipan)",
+    )
     return {"html": result["html"], "pdf": result["pdf"]}
