@@ -17,9 +17,7 @@ for _name, _value in (
 ):
     os.environ.setdefault(_name, _value)
 
-ROOT = Path(__file__).resolve().parents[1]
-EXPORTS = ROOT / "examples" / "exports"
-TEST_KEY = b"test-key-not-secret-0123456789abcdef"
+from sample_paths import EXPORTS, ROOT, TEST_KEY  # noqa: E402,F401
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sample_paths import EXPORTS, TEST_KEY
 
 from sentiment.cli import load_flow_module
 from sentiment.warehouse import db
-
-from conftest import EXPORTS, TEST_KEY
 
 FILES = ["2024-11_orang_tua_kobo.csv", "2025-02_remaja_gforms.csv"]
 NIK = re.compile(r"(?<![\w])\d{16}(?![\w])|(?<![\w])\d{4}[ .-]\d{4}[ .-]\d{4}[ .-]\d{4}(?![\w])")
