@@ -1,0 +1,99 @@
+"""Developer measurement of the scorers (not used by the pipeline).
+
+    python -m sentiment.nlp.corpus.measure [--nusax DIR] [--C 4]
+
+Reports template-held-out macro-F1 on the corpus (whole seed templates kept out of training,
+a stand-in for unseen real answers) for the model and the lexicon scorer, and, when a folder
+with NusaX-style train.csv/valid.csv (text,label) is given, the default model and a model
+trained on that train split, measured on its valid split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+from sklearn.metrics import classification_report, f1_score
+
+from sentiment.nlp.corpus.build import build_rows
+from sentiment.nlp.model import LABELS, ModelConfig
+from sentiment.nlp.train import load_general, normalise_labels, train_model, training_corpus
+
+
+def _held_out(seed_id: str, fold: int, folds: int = 5) -> bool:
+    return int(hashlib.sha1(seed_id.encode()).hexdigest(), 16) % folds == fold
+
+
+def template_split(fold: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train rows share no seed with test rows; test rows come only from held-out seeds."""
+    rows = build_rows()
+    train, test = [], []
+    for r in rows:
+        flags = [_held_out(s, fold) for s in r.seeds]
+        if all(flags):
+            test.append((r.text, r.label))
+        elif not any(flags):
+            train.append((r.text, r.label))
+    cols = ["text", "label"]
+    return pd.DataFrame(train, columns=cols), pd.DataFrame(test, columns=cols)
+
+
+def lexicon_labels(texts: list[str]) -> list[str]:
+    from sentiment.nlp import score_texts
+
+    return score_texts(texts, scorer="lexicon")["sentiment"].fillna("netral").tolist()
+
+
+def macro(y, pred) -> float:
+    return round(float(f1_score(y, pred, average="macro", labels=list(LABELS))), 4)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--nusax", type=Path)
+    parser.add_argument("--C", type=float, default=ModelConfig().C)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--skip-templates", action="store_true")
+    args = parser.parse_args()
+    config = ModelConfig(C=args.C)
+    if not args.skip_templates:
+        model_f1, lex_f1 = [], []
+        general = load_general()  # the shipped model always has these too
+        for fold in range(args.folds):
+            train, test = template_split(fold)
+            train = pd.concat([train, general], ignore_index=True)
+            model = train_model(train.text, train.label, config=config, cv_folds=0)
+            pred = model.predict_frame(test.text.tolist())["sentiment"].tolist()
+            model_f1.append(macro(test.label, pred))
+            lex_f1.append(macro(test.label, lexicon_labels(test.text.tolist())))
+            print(f"fold {fold}: train {len(train)} test {len(test)} "
+                  f"model {model_f1[-1]} lexicon {lex_f1[-1]}")
+        print(f"template-held-out macro-F1: model {sum(model_f1) / len(model_f1):.4f} "
+              f"lexicon {sum(lex_f1) / len(lex_f1):.4f}")
+    if args.nusax:
+        tr = pd.read_csv(args.nusax / "train.csv")
+        va = pd.read_csv(args.nusax / "valid.csv")
+        tr["label"] = normalise_labels(tr["label"].tolist())
+        va["label"] = normalise_labels(va["label"].tolist())
+        corpus = training_corpus()
+        print("lexicon on valid:", macro(va.label, lexicon_labels(va.text.tolist())))
+        default = train_model(corpus.text, corpus.label, config=config, cv_folds=0)
+        pred = default.predict_frame(va.text.tolist())["sentiment"]
+        print("corpus model on valid:", macro(va.label, pred))
+        pred = default.predict_frame(tr.text.tolist())["sentiment"]
+        print("corpus model on train (never trained on it):", macro(tr.label, pred))
+        only = train_model(tr.text, tr.label, config=config, cv_folds=0)
+        print("nusax-only model on valid:", macro(va.label, only.predict_frame(va.text)["sentiment"]))
+        for weight in (6.0 * len(corpus) / len(tr),):  # what `sentiment train` uses
+            both = pd.concat([tr.assign(w=weight), corpus[["text", "label"]].assign(w=1.0)])
+            m = train_model(both.text, both.label, config=config, weights=both.w.tolist(),
+                            cv_folds=0)
+            pred = m.predict_frame(va.text.tolist())["sentiment"]
+            print(f"nusax+corpus (w={weight:.1f}) on valid:", macro(va.label, pred))
+        print(classification_report(va.label, pred, digits=3))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,631 @@
+"""Rule-based Indonesian sentiment: polarity lexicon + negation, contrast, hope, irony (data files)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_DATA = Path(__file__).resolve().parent / "data"
+LEXICON_FILE = _DATA / "lexicon.tsv"
+RULES_FILE = _DATA / "lexicon_rules.yaml"
+
+LABELS = ("negatif", "netral", "positif")
+
+LEXICON_FEATURE_NAMES: list[str] = [
+    "lex_score",
+    "lex_total",
+    "pos_sum",
+    "neg_sum",
+    "n_pos",
+    "n_neg",
+    "n_negated",
+    "n_intensified",
+    "n_softened",
+    "has_contrast",
+    "has_concession",
+    "hope_frame",
+    "wish_frame",
+    "explanatory",
+    "sarcasm",
+    "final_clause_polarity",
+    "n_events",
+    "events_countered",
+    "lack",
+    "log_tokens",
+]
+
+# Token roles other than sentiment terms.
+_PUNCT, _NEG, _WEAKNEG, _CONTRAST, _CONCESSION, _HOPE, _WISH, _EXPL = range(8)
+_INTENS, _SOFT, _INCR, _DECR_AFTER, _DECR_BEFORE, _GAP, _SARC, _POSTNEG = range(8, 16)
+_SENTENCE_END = frozenset(".!?")
+
+
+def read_lexicon(path: Path = LEXICON_FILE) -> dict[str, tuple[float, str]]:
+    """Polarity lexicon: term → (weight in [-3, 3], tag: '', 'praise' or 'event')."""
+    out: dict[str, tuple[float, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        out[parts[0].strip()] = (float(parts[1]), parts[2].strip() if len(parts) > 2 else "")
+    return out
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, tuple[float, str]]:
+    """The shipped polarity lexicon (cached)."""
+    return read_lexicon()
+
+
+def lexicon_terms() -> set[str]:
+    """Every single word appearing in a lexicon term."""
+    return {w for term in lexicon() for w in term.split()}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Function-word lists and factors from lexicon_rules.yaml."""
+
+    raw: dict[str, Any]
+    roles: dict[str, int]
+    phrases: dict[str, tuple[int, str]]  # "w1 w2[ w3]" → (role or -1 for a lexicon term, key)
+    phrase_heads: frozenset[str]
+    clause_initial: frozenset[str]
+    closing_words: frozenset[str]
+    past: frozenset[str]
+    present: frozenset[str]
+    affect: frozenset[str]
+    habitual: frozenset[str]
+    habitual_objects: frozenset[str]
+    lack_weak: frozenset[str]
+    info_question: frozenset[str]
+    balanced: frozenset[str]
+    topic_frames: frozenset[str]
+
+    def f(self, name: str) -> float:
+        return float(self.raw[name])
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """Parsed scoring rules (cached)."""
+    raw = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    roles: dict[str, int] = {}
+    phrases: dict[str, tuple[int, str]] = {}
+    # Later lists win for words that appear in two lists, so order by priority (lowest first).
+    for key, role in (
+        ("negation_gap_words", _GAP),
+        ("sarcasm_markers", _SARC),
+        ("increase", _INCR),
+        ("softeners", _SOFT),
+        ("intensifiers", _INTENS),
+        ("decrease_before", _DECR_BEFORE),
+        ("decrease_after", _DECR_AFTER),
+        ("explanatory", _EXPL),
+        ("wish", _WISH),
+        ("hope", _HOPE),
+        ("concession", _CONCESSION),
+        ("contrast", _CONTRAST),
+        ("weak_negators", _WEAKNEG),
+        ("post_negators", _POSTNEG),
+        ("negators", _NEG),
+    ):
+        for word in raw[key]:
+            word = word.replace("_", " ")
+            if " " in word:
+                phrases[word] = (role, word)
+            else:
+                roles[word] = role
+    for term in lexicon():
+        if " " in term:
+            phrases[term] = (-1, term)
+    for key in ("past_markers", "present_markers", "info_question_words", "balanced_markers"):
+        for word in raw.get(key) or []:
+            word = str(word).replace("_", " ")
+            if " " in word and word not in phrases:
+                phrases[word] = (_GAP, word)
+    heads = frozenset(p.split()[0] for p in phrases)
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).replace("_", " ") for w in raw.get(key) or [])
+
+    closing = words("closings") | frozenset(
+        "pak bu bang kak bro sis mas mbak gan ya sih deh dong saja".split()
+    )
+    return Rules(
+        raw=raw,
+        roles=roles,
+        phrases=phrases,
+        phrase_heads=heads,
+        clause_initial=words("contrast_clause_initial"),
+        closing_words=closing,
+        past=words("past_markers"),
+        present=words("present_markers"),
+        affect=words("affect"),
+        habitual=words("habitual"),
+        habitual_objects=words("habitual_objects"),
+        lack_weak=words("lack_weak"),
+        info_question=words("info_question_words"),
+        balanced=words("balanced_markers"),
+        topic_frames=words("topic_frames"),
+    )
+
+
+@dataclass(slots=True)
+class _Term:
+    pos: int
+    term: str
+    weight: float
+    tag: str
+    clause: int
+    value: float = 0.0
+    effects: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LexiconResult:
+    """Outcome for one text: label, score in [-1, 1], reasons, and features for models."""
+
+    label: str
+    score: float
+    reasons: list[dict[str, Any]]
+    features: list[float]
+
+
+_NEUTRAL_FEATURES = [0.0] * len(LEXICON_FEATURE_NAMES)
+
+
+def _label(score: float, threshold: float) -> str:
+    if score >= threshold:
+        return "positif"
+    if score <= -threshold:
+        return "negatif"
+    return "netral"
+
+
+def _tokens_with_phrases(
+    tokens: Sequence[str], stems: Sequence[str], rl: Rules
+) -> list[tuple[str, str]]:
+    """Merge multi-word terms ("luar biasa", "tidak ada") into single items: (surface, stem)."""
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(tokens)
+    heads, phrases = rl.phrase_heads, rl.phrases
+    while i < n:
+        tok = tokens[i]
+        if tok in heads:
+            if i + 2 < n:
+                three = f"{tok} {tokens[i + 1]} {tokens[i + 2]}"
+                if three in phrases:
+                    out.append((three, three))
+                    i += 3
+                    continue
+            if i + 1 < n:
+                two = f"{tok} {tokens[i + 1]}"
+                if two in phrases:
+                    out.append((two, two))
+                    i += 2
+                    continue
+        out.append((tok, stems[i]))
+        i += 1
+    return out
+
+
+_MARK_PAST, _MARK_PRESENT, _MARK_INFO, _MARK_BALANCED, _MARK_KADANG = range(1, 6)
+_info_memo: dict[tuple[str, str], tuple[int, int, tuple[float, str] | None]] = {}
+
+
+def _token_info(tok: str, stem: str) -> tuple[int, int, tuple[float, str] | None]:
+    """(role, marker, lexicon entry) of one item, memoised: one lookup per token in the hot loop."""
+    hit = _info_memo.get((tok, stem))
+    if hit is not None:
+        return hit
+    rl = rules()
+    role = rl.roles.get(tok, -1)
+    if role == -1 and tok in rl.phrases:
+        role = rl.phrases[tok][0]
+    if role == -1 and tok[0] in ".!?;:,":
+        role = _PUNCT
+    marker = 0
+    if tok in rl.past:
+        marker = _MARK_PAST
+    elif tok in rl.present:
+        marker = _MARK_PRESENT
+    elif tok in rl.info_question:
+        marker = _MARK_INFO
+    elif tok in rl.balanced:
+        marker = _MARK_BALANCED
+    elif tok == "kadang":
+        marker = _MARK_KADANG
+    entry = None
+    if role == -1:
+        lex = lexicon()
+        entry = lex.get(tok)
+        if entry is None and stem != tok:
+            entry = lex.get(stem)
+        if entry is not None and entry[0] == 0.0:
+            entry = None
+    if len(_info_memo) > 200_000:
+        _info_memo.clear()
+    hit = _info_memo[(tok, stem)] = (role, marker, entry)
+    return hit
+
+
+def _ada_follows(items: list[tuple[str, str]], i: int) -> bool:
+    """"tidak ada", "tidak pernah ada", "gak ada lagi": the negator denies existence."""
+    for j in range(i + 1, min(len(items), i + 3)):
+        tok = items[j][0]
+        if tok == "ada":
+            return True
+        if tok not in ("pernah", "lagi", "juga", "akan", "bakal", "sama sekali"):
+            return False
+    return False
+
+
+def _tail_start(items: list[tuple[str, str]], roles: list[int], rl: Rules) -> int:
+    """Index where a trailing run of closings and fillers starts ("... Terima kasih Pak.")."""
+    closing = rl.closing_words
+    i = len(items)
+    while i > 0 and (roles[i - 1] == _PUNCT or items[i - 1][0] in closing):
+        i -= 1
+    return i
+
+
+def score_tokens(tokens: Sequence[str], stems: Sequence[str]) -> LexiconResult:
+    """Score normalised tokens (and their stems) with the lexicon and rules."""
+    rl = rules()
+    raw = rl.raw
+    items = _tokens_with_phrases(tokens, stems, rl)
+    n = len(items)
+    if n == 0:
+        return LexiconResult("netral", 0.0, [], list(_NEUTRAL_FEATURES))
+
+    # Pass 1: roles, clauses and sentences.
+    role_of: list[int] = [-1] * n
+    clause_of: list[int] = [0] * n
+    sentence_of: list[int] = [0] * n
+    clause_kind: list[str] = [""]
+    clause_sentence: list[int] = [0]
+    sentence_flags: list[set[str]] = [set()]
+    clause, sentence, clause_start = 0, 0, True
+
+    def new_clause() -> None:
+        nonlocal clause
+        clause += 1
+        clause_kind.append("")
+        clause_sentence.append(sentence)
+
+    infos = [_info_memo.get(item) or _token_info(*item) for item in items]
+    for i, (tok, _stem) in enumerate(items):
+        role, marker, _entry = infos[i]
+        if role == _CONTRAST or role == _CONCESSION:
+            initial_only = tok in rl.clause_initial
+            if initial_only and (not clause_start or (clause == 0 and sentence == 0)):
+                role = _SOFT if tok in ("cuma", "cuman", "hanya") else -1
+            elif i + 1 < n:
+                if not clause_start:
+                    new_clause()
+                clause_kind[clause] = "contrast" if role == _CONTRAST else "concession"
+                sentence_flags[sentence].add(clause_kind[clause])
+        role_of[i] = role
+        clause_of[i] = clause
+        sentence_of[i] = sentence
+        if role == _PUNCT:
+            if not clause_start:
+                new_clause()
+            clause_start = True
+            if "?" in tok:
+                sentence_flags[sentence].add("question")
+            if tok[0] in _SENTENCE_END or "?" in tok:
+                sentence += 1
+                sentence_flags.append(set())
+                clause_sentence[clause] = sentence
+            continue
+        if role == -1:
+            clause_start = False
+        else:
+            clause_start = (role == _CONTRAST or role == _CONCESSION) and clause_kind[clause] != ""
+            if role == _HOPE:
+                sentence_flags[sentence].add("hope")
+            elif role == _EXPL:
+                sentence_flags[sentence].add("explanatory")
+            elif role == _WISH:
+                sentence_flags[sentence].add("wish")
+            elif role == _SARC:
+                sentence_flags[sentence].add("sarcasm_marker")
+        if marker:
+            if marker == _MARK_PAST:
+                clause_kind[clause] = clause_kind[clause] or "past"
+            elif marker == _MARK_PRESENT:
+                sentence_flags[sentence].add("present")
+            elif marker == _MARK_INFO:
+                sentence_flags[sentence].add("info_word")
+            elif marker == _MARK_BALANCED or "kadang" in sentence_flags[sentence]:
+                sentence_flags[0].add("balanced")
+            else:
+                sentence_flags[sentence].add("kadang")
+
+    # Clause weights: contrast makes what follows dominate; concessions and the past count less.
+    n_clauses = clause + 1
+    clause_weight = [1.0] * n_clauses
+    for c in range(n_clauses):
+        kind = clause_kind[c]
+        if kind == "contrast":
+            for b in range(c):
+                clause_weight[b] *= raw["contrast_before_factor"]
+            clause_weight[c] = raw["contrast_after_factor"]
+            for a in range(c + 1, n_clauses):
+                if clause_sentence[a] != clause_sentence[c] or clause_kind[a]:
+                    break
+                clause_weight[a] = raw["contrast_after_factor"]
+        elif kind == "concession":
+            clause_weight[c] *= raw["concession_factor"]
+    if any(k == "past" for k in clause_kind) and any("present" in f for f in sentence_flags):
+        for c in range(n_clauses):
+            if clause_kind[c] == "past":
+                clause_weight[c] *= raw["past_factor"]
+
+    # Sentiment terms (closing formulas and habitual "suka" are not evidence).
+    tail = _tail_start(items, role_of, rl)
+    terms: list[_Term] = []
+    closing, habitual = rl.closing_words, rl.habitual
+    for i, (tok, _stem) in enumerate(items):
+        entry = infos[i][2]
+        if entry is None or role_of[i] != -1:
+            continue
+        if i >= tail and tail > 0 and tok in closing:
+            continue
+        if tok in habitual and i + 1 < n and role_of[i + 1] != _PUNCT:
+            nxt = items[i + 1][0]
+            if nxt not in rl.habitual_objects and role_of[i + 1] != _INTENS:
+                continue
+        terms.append(_Term(i, tok, entry[0], entry[1], clause_of[i]))
+
+    # Hope scope: from the marker to the end of the sentence, a contrast or an explanation.
+    in_hope = [False] * n
+    hope_on = False
+    hope_after_contrast = False
+    any_hope = _HOPE in role_of
+    for i in range(n if any_hope else 0):
+        role = role_of[i]
+        if role == _PUNCT and items[i][0][0] in _SENTENCE_END:
+            hope_on = False
+        elif role in (_CONTRAST, _EXPL):
+            hope_on = False
+        elif role == _HOPE:
+            hope_on = True
+            if clause_kind[clause_of[i]] == "contrast" or clause_weight[clause_of[i]] > 1.0:
+                hope_after_contrast = True
+        in_hope[i] = hope_on
+
+    window = int(raw["negation_window"])
+    topic_frames = rl.topic_frames
+    decrease_window = int(raw["decrease_window"])
+    counters = {"negated": 0, "intens": 0, "soft": 0, "events": 0, "countered": 0, "lack": 0}
+    reasons: list[dict[str, Any]] = []
+    term_pos = {t.pos for t in terms}
+
+    # Lack: "tidak ada kegiatan", "lampu jalan kurang" — a missing thing, no sentiment term near.
+    lack_values: list[tuple[int, str]] = []
+    lack_possible = _NEG in role_of or _WEAKNEG in role_of or any(
+        items[i][0] in ("tidak ada", "belum ada") for i in range(n)
+    )
+    for i in range(n if lack_possible else 0):
+        role = role_of[i]
+        tok = items[i][0]
+        if role == _NEG and (tok == "tanpa" or _ada_follows(items, i)):
+            lack = True
+        else:
+            lack = tok in rl.lack_weak or tok in ("tidak ada", "belum ada")
+        if not lack:
+            continue
+        ahead = range(i + 1, min(n, i + 2 + window))
+        if any(j in term_pos for j in ahead):
+            continue
+        content_after = any(role_of[j] == -1 for j in ahead[:2])
+        content_before = i > 0 and role_of[i - 1] == -1
+        clause_end = i + 1 >= n or role_of[i + 1] == _PUNCT
+        if content_after or (tok in rl.lack_weak and (content_before or clause_end)):
+            lack_values.append((i, tok))
+
+    for t in terms:
+        i, clause = t.pos, t.clause
+        w = t.weight
+        value = w
+        negated = weak = absent = False
+        # Look back for negators, decrease verbs, intensifiers, softeners.
+        j, steps = i - 1, 0
+        intens = soft = incr = decr_before = framed = False
+        while j >= 0 and steps < window and clause_of[j] == clause:
+            r = role_of[j]
+            if j in term_pos:
+                break
+            if items[j][0] in topic_frames:
+                framed = True
+            if r == _NEG:
+                negated = True
+                tj = items[j][0]
+                absent = tj in ("tanpa", "bebas", "tidak ada", "belum ada", "nol", "nihil") or (
+                    _ada_follows(items, j)
+                )
+                break
+            if r == _WEAKNEG:
+                negated = weak = True
+                break
+            if r == _INTENS:
+                intens = intens or j >= i - 2  # "sangat aman", not three words away
+            elif r == _SOFT:
+                soft = True
+            elif r == _INCR:
+                incr = True
+            elif r == _DECR_BEFORE:
+                decr_before = True
+            if r != _GAP:
+                steps += 1
+            j -= 1
+        # Look ahead: "banget", "berkurang", "makin sering", "aman juga enggak", "seru apanya".
+        decr_after = False
+        for j in range(i + 1, min(n, i + 1 + decrease_window)):
+            if clause_of[j] != clause or j in term_pos:
+                break
+            r = role_of[j]
+            near = j <= i + window
+            if r == _DECR_AFTER or (r == _WEAKNEG and items[j][0] == "jarang"):
+                decr_after = True
+            elif not near:
+                continue
+            elif r == _INTENS:
+                intens = True
+            elif r == _INCR:
+                incr = True
+            elif r == _POSTNEG:
+                negated = True
+            elif r == _NEG and not negated and (j + 1 >= n or role_of[j + 1] == _PUNCT):
+                negated = True
+        if negated:
+            counters["negated"] += 1
+            if w > 0:
+                value = -w * (0.6 if weak else 0.8)
+                t.effects.append("negated")
+            else:
+                strong = absent or t.tag == "event"
+                value = -w * (0.8 if strong and not weak else 0.5)
+                t.effects.append("absent" if absent else "negated")
+        else:
+            if intens:
+                value *= raw["intensifier_factor"]
+                t.effects.append("intensified")
+                counters["intens"] += 1
+            if soft:
+                value *= raw["softener_factor"]
+                t.effects.append("softened")
+                counters["soft"] += 1
+            if incr and w < 0:
+                value *= raw["increase_factor"]
+                t.effects.append("increasing")
+            if w < 0 and (decr_after or decr_before):
+                value = -value * 0.8
+                t.effects.append("stopped")
+            elif w > 0 and decr_after:
+                value = -value * 0.8
+                t.effects.append("lost")
+        if framed and value < 0 and t.term not in rl.affect:
+            value = 0.0
+            t.effects.append("topic_only")
+        flags = sentence_flags[sentence_of[i]]
+        if t.tag == "event":
+            counters["events"] += 1
+            if value > 0:
+                counters["countered"] += 1
+        if value < 0 and "explanatory" in flags and t.term not in rl.affect and not in_hope[i]:
+            value *= raw["explanatory_event_factor"]
+            t.effects.append("explained")
+        if in_hope[i]:
+            value = abs(value) * raw["hope_factor"]
+            t.effects.append("hoped")
+        elif "question" in flags and (value > 0 or "info_word" in flags):
+            value *= raw["question_positive_factor" if value > 0 else "question_negative_factor"]
+            t.effects.append("question")
+        if "balanced" in sentence_flags[0]:
+            value *= raw["balanced_factor"]
+            t.effects.append("balanced")
+        t.value = value
+
+    # Irony: praise in a sentence where a harmful event happens (and no contrast explains it).
+    sarcasm = 0
+    praise = any(t.tag == "praise" for t in terms)
+    for t in terms if praise else ():
+        if t.tag != "praise" or t.value <= 0 or in_hope[t.pos]:
+            continue
+        s = sentence_of[t.pos]
+        flags = sentence_flags[s]
+        if "contrast" in flags or "concession" in flags:
+            continue
+        # The praise sets up the irony: it comes first ("mantap, tiap malam ada petasan").
+        happening = any(
+            u.tag == "event" and u.value < 0 and sentence_of[u.pos] == s and u.pos > t.pos
+            for u in terms
+        )
+        if happening:
+            t.value = -abs(t.value) * raw["sarcasm_factor"]
+            t.effects.append("ironic")
+            sarcasm += 1
+
+    # A hope tacked onto a complaint does not undo it ("... parah. semoga cepat beres").
+    complaint = any(t.value < 0 and not in_hope[t.pos] for t in terms) or bool(lack_values)
+    hope_damp = raw["hope_after_complaint_factor"] if complaint and not hope_after_contrast else 1.0
+
+    total = 0.0
+    pos_sum = neg_sum = 0.0
+    n_pos = n_neg = 0
+    clause_totals: dict[int, float] = {}
+    for t in terms:
+        weight = clause_weight[t.clause]
+        if in_hope[t.pos] and hope_damp != 1.0:
+            weight *= hope_damp
+        v = t.value * weight
+        if clause_weight[t.clause] != 1.0:
+            t.effects.append(clause_kind[t.clause] or "before_contrast")
+        total += v
+        clause_totals[t.clause] = clause_totals.get(t.clause, 0.0) + v
+        if v > 0:
+            pos_sum += v
+            n_pos += 1
+        elif v < 0:
+            neg_sum += v
+            n_neg += 1
+        reasons.append(
+            {"term": t.term, "weight": t.weight, "effects": t.effects, "value": round(v, 3)}
+        )
+    for i, tok in lack_values:
+        if in_hope[i]:
+            continue
+        v = raw["lack_weight"] * clause_weight[clause_of[i]]
+        effects = ["lack"]
+        if "explanatory" in sentence_flags[sentence_of[i]]:
+            v *= raw["explanatory_event_factor"]
+            effects.append("explained")
+        counters["lack"] += 1
+        total += v
+        neg_sum += v
+        clause_totals[clause_of[i]] = clause_totals.get(clause_of[i], 0.0) + v
+        reasons.append({"term": tok, "weight": raw["lack_weight"], "effects": effects,
+                        "value": round(v, 3)})
+    hope = any("hope" in f for f in sentence_flags)
+    if hope and not any(in_hope[t.pos] for t in terms):
+        base = raw["hope_base"] * hope_damp
+        total += base
+        pos_sum += base
+        reasons.append({"term": "harapan", "weight": raw["hope_base"], "effects": ["hope"],
+                        "value": round(base, 3)})
+    score = total / math.sqrt(total * total + raw["alpha"]) if total else 0.0
+    final_clause = clause_totals[max(clause_totals)] if clause_totals else 0.0
+    flags_all = set().union(*sentence_flags)
+    features = [
+        score,
+        total,
+        pos_sum,
+        neg_sum,
+        float(n_pos),
+        float(n_neg),
+        float(counters["negated"]),
+        float(counters["intens"]),
+        float(counters["soft"]),
+        float("contrast" in flags_all),
+        float("concession" in flags_all),
+        float(hope),
+        float("wish" in flags_all),
+        float("explanatory" in flags_all),
+        float(sarcasm),
+        float(math.copysign(1.0, final_clause)) if final_clause else 0.0,
+        float(counters["events"]),
+        float(counters["countered"]),
+        float(counters["lack"]),
+        math.log1p(len(tokens)),
+    ]
+    return LexiconResult(_label(score, float(raw["threshold"])), score, reasons, features)

@@ -1,0 +1,198 @@
+"""Multi-label topic coding from the codebook (schemas/topics.yaml): seed terms on stems and phrases."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sentiment.config import load_yaml, schemas_dir
+from sentiment.errors import SentimentError
+from sentiment.nlp.pipeline import Prepared, prepare
+from sentiment.nlp.tokenise import is_word
+
+CODEBOOK_FILE = "topics.yaml"
+WEAK_WEIGHT = 0.35
+# Weak terms alone never add a second code: their sum per code stays below `min_score`.
+WEAK_CAP = 0.7
+_MAX_N = 3
+
+
+def codebook_path() -> Path:
+    """Path of the topic codebook in `schemas/`."""
+    return schemas_dir() / CODEBOOK_FILE
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: a memo key holds the book itself
+class Codebook:
+    """Codes with labels and descriptions, and the term index built from their seed terms."""
+
+    codes: tuple[str, ...]
+    labels: dict[str, str]
+    descriptions: dict[str, str]
+    fallback: str
+    max_codes: int
+    min_score: float
+    min_share: float
+    surface: dict[tuple[str, ...], dict[str, float]]
+    stems: dict[tuple[str, ...], dict[str, float]]
+    surface_heads: frozenset[str]
+    stem_heads: frozenset[str]
+    order: dict[str, int]
+
+
+def _add(index: dict[tuple[str, ...], dict[str, float]], key: tuple[str, ...], code: str,
+         weight: float) -> None:
+    if not key or len(key) > _MAX_N:
+        return
+    slot = index.setdefault(key, {})
+    slot[code] = max(slot.get(code, 0.0), weight)
+
+
+def build_codebook(raw: dict[str, Any]) -> Codebook:
+    """Index seed terms by normalised surface form and by Sastrawi stems."""
+    codes = raw.get("codes")
+    if not isinstance(codes, dict) or not codes:
+        raise SentimentError("topics codebook: 'codes' must map each code to its definition")
+    surface: dict[tuple[str, ...], dict[str, float]] = {}
+    stems: dict[tuple[str, ...], dict[str, float]] = {}
+    labels, descriptions = {}, {}
+    for code, spec in codes.items():
+        labels[code] = str(spec.get("label", code))
+        descriptions[code] = " ".join(str(spec.get("description", "")).split())
+        for key, weight in (("terms", 1.0), ("weak_terms", WEAK_WEIGHT)):
+            for term in spec.get(key) or []:
+                term = str(term)
+                exact = term.startswith("=")
+                prepared = prepare(term.lstrip("="))
+                words = [(t, s) for t, s in zip(prepared.tokens, prepared.stems, strict=True)
+                         if is_word(t)]
+                _add(surface, tuple(t for t, _ in words), code, weight)
+                if not exact:
+                    _add(stems, tuple(s for _, s in words), code, weight)
+    for phrase in raw.get("ignore") or []:
+        prepared = prepare(str(phrase))
+        _add(surface, tuple(t for t in prepared.tokens if is_word(t)), "", 0.0)
+    selection = raw.get("selection") or {}
+    fallback = str(raw.get("fallback") or next(iter(codes)))
+    if fallback not in codes:
+        raise SentimentError(f"topics codebook: fallback {fallback!r} is not a code")
+    return Codebook(
+        codes=tuple(codes),
+        labels=labels,
+        descriptions=descriptions,
+        fallback=fallback,
+        max_codes=int(selection.get("max_codes", 3)),
+        min_score=float(selection.get("min_score", 0.9)),
+        min_share=float(selection.get("min_share", 0.34)),
+        surface=surface,
+        stems=stems,
+        surface_heads=frozenset(k[0] for k in surface if len(k) > 1),
+        stem_heads=frozenset(k[0] for k in stems if len(k) > 1),
+        order={code: i for i, code in enumerate(codes)},
+    )
+
+
+@lru_cache(maxsize=4)
+def _codebook_for(path: str, mtime: float) -> Codebook:
+    return build_codebook(load_yaml(Path(path)))
+
+
+def codebook() -> Codebook:
+    """The codebook from schemas/topics.yaml (rebuilt when the file changes)."""
+    path = codebook_path()
+    return _codebook_for(str(path), path.stat().st_mtime)
+
+
+def raw_topic_scores(prepared: Prepared, book: Codebook | None = None) -> dict[str, float]:
+    """Sum of matched seed-term weights per code; longest phrase wins, each term counts once."""
+    book = book or codebook()
+    toks: list[str] = []
+    sts: list[str] = []
+    for t, s in zip(prepared.tokens, prepared.stems, strict=True):
+        if t[0].isalnum():
+            toks.append(t)
+            sts.append(s)
+    surface_get, stems_get = book.surface.get, book.stems.get
+    surface_heads, stem_heads = book.surface_heads, book.stem_heads
+    seen: set[tuple[str, ...]] = set()
+    totals: dict[str, float] = {}
+    weak: dict[str, float] = {}
+    i, n = 0, len(toks)
+    while i < n:
+        tok, st = toks[i], sts[i]
+        hit = key = None
+        size = 1
+        if n - i > 1 and (tok in surface_heads or st in stem_heads):
+            for size in range(min(_MAX_N, n - i), 1, -1):
+                key = tuple(toks[i : i + size])
+                hit = surface_get(key)
+                if hit is None:
+                    key = tuple(sts[i : i + size])
+                    hit = stems_get(key)
+                if hit is not None:
+                    break
+            else:
+                size = 1
+        if hit is None:
+            size = 1
+            key = (tok,)
+            hit = surface_get(key)
+            if hit is None:
+                key = (st,)
+                hit = stems_get(key)
+        i += size
+        if hit is None or key in seen:
+            continue
+        seen.add(key)
+        for code, weight in hit.items():
+            if not code:
+                continue  # an ignored filler phrase
+            if weight < 1.0:
+                weak[code] = weak.get(code, 0.0) + weight
+            else:
+                totals[code] = totals.get(code, 0.0) + weight
+    for code, value in weak.items():
+        totals[code] = totals.get(code, 0.0) + min(value, WEAK_CAP)
+    return totals
+
+
+def select_codes(totals: dict[str, float], book: Codebook | None = None) -> list[str]:
+    """Best code always; up to `max_codes` with enough score and share of the best."""
+    book = book or codebook()
+    if not totals:
+        return [book.fallback]
+    order = book.order
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+    best = ranked[0][1]
+    chosen = [ranked[0][0]]
+    for code, value in ranked[1:]:
+        if len(chosen) >= book.max_codes:
+            break
+        if value >= book.min_score and value >= book.min_share * best:
+            chosen.append(code)
+    return chosen
+
+
+def _by_value(item: tuple[str, float]) -> float:
+    return -item[1]
+
+
+def assign_prepared(
+    prepared: Prepared, book: Codebook | None = None
+) -> tuple[list[str], dict[str, float]]:
+    """Codes for one prepared answer and a score in [0, 1] per matched code."""
+    book = book or codebook()
+    if not any(t[0].isalnum() for t in prepared.tokens):
+        return [], {}  # only punctuation or emoji ("-", "..."): nothing to code
+    totals = raw_topic_scores(prepared, book)
+    chosen = select_codes(totals, book)
+    scores = {
+        code: round(1.0 - math.exp(-value), 3)
+        for code, value in sorted(totals.items(), key=_by_value)
+    }
+    if not totals:
+        scores = {book.fallback: 0.0}
+    return chosen, scores

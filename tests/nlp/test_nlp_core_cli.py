@@ -1,0 +1,89 @@
+"""`sentiment score` and `sentiment eval` on tiny CSV files."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+import typer
+from sklearn.metrics import accuracy_score, f1_score
+from typer.testing import CliRunner
+
+from sentiment.nlp import score_texts
+from sentiment.nlp.cli import register
+
+ROWS = [
+    ("semoga tidak ada korban lagi", "positive", "tawuran_kekerasan"),
+    ("lampu jembatan mati, gelap banget", "negative", "fasilitas_infrastruktur"),
+    ("patroli lewat jam 10an biasanya", "neutral", "patroli_polisi"),
+    ("gw takut lewat jembatan malem2", "negative", "keamanan_lingkungan"),
+    ("karang taruna sekarang seru", "positive", "kegiatan_pemuda"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _private_stem_cache(tmp_path, monkeypatch):
+    from sentiment.nlp.stem import reset_default_cache
+
+    monkeypatch.setenv("SENTIMENT_CACHE_DIR", str(tmp_path / "cache"))
+    reset_default_cache()
+    yield
+    reset_default_cache()
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+    return app
+
+
+@pytest.fixture
+def labelled(tmp_path):
+    path = tmp_path / "labelled.csv"
+    pd.DataFrame(ROWS, columns=["answer", "label", "codes"]).to_csv(path, index=False)
+    return path
+
+
+def test_eval_with_english_labels(app, labelled):
+    result = CliRunner().invoke(app, ["eval", "--input", str(labelled), "--text-column",
+                                      "answer", "--label-column", "label",
+                                      "--topics-column", "codes"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    gold = [{"positive": "positif", "negative": "negatif", "neutral": "netral"}[r[1]]
+            for r in ROWS]
+    pred = score_texts([r[0] for r in ROWS])["sentiment"].tolist()
+    accuracy = re.search(r"accuracy\s*│\s*([0-9.]+)", result.output).group(1)
+    macro = re.search(r"macro-F1\s*│\s*([0-9.]+)", result.output).group(1)
+    assert float(accuracy) == pytest.approx(accuracy_score(gold, pred), abs=5e-4)
+    assert float(macro) == pytest.approx(f1_score(gold, pred, average="macro"), abs=5e-4)
+    assert "Confusion matrix" in result.output and "micro-F1" in result.output
+
+
+def test_eval_rejects_unknown_label(app, tmp_path):
+    path = tmp_path / "bad.csv"
+    pd.DataFrame({"t": ["aman"], "y": ["great"]}).to_csv(path, index=False)
+    result = CliRunner().invoke(app, ["eval", "--input", str(path), "--text-column", "t",
+                                      "--label-column", "y"])
+    assert result.exit_code == 1
+    assert "row 2" in result.output and "Traceback" not in result.output
+
+
+def test_score_writes_input_columns_plus_scores(app, labelled, tmp_path):
+    out = tmp_path / "out" / "scored.csv"
+    result = CliRunner().invoke(app, ["score", "--input", str(labelled), "--text-column",
+                                      "answer", "--output", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(out)
+    assert list(scored.columns) == ["answer", "label", "codes", "sentiment", "sentiment_score",
+                                    "topics", "topic_scores"]
+    assert scored["sentiment"].isin(["positif", "netral", "negatif"]).all()
+    assert scored["topics"].str.len().gt(0).all()
+
+
+def test_score_missing_column_is_a_one_line_error(app, labelled, tmp_path):
+    result = CliRunner().invoke(app, ["score", "--input", str(labelled), "--text-column",
+                                      "nope", "--output", str(tmp_path / "o.csv")])
+    assert result.exit_code == 1
+    assert "column 'nope' not found" in result.output
