@@ -38,6 +38,13 @@ test: install
 bench: install
 	SENTIMENT_PSEUDONYM_KEY="$(DEMO_KEY)" $(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_nlp.py
+	$(BIN)/python bench/bench_load.py
+
+audit: install
+	SENTIMENT_PSEUDONYM_KEY="$(DEMO_KEY)" $(BIN)/python scripts/audit.py
+
+serve: install
+	bash scripts/serve.sh
 
 lint: install
 	$(BIN)/ruff check src flows tests bench scripts
