@@ -3,26 +3,33 @@
 One file is one transaction: a crash mid-load leaves nothing of it. A file already loaded
 (same SHA-256) is skipped. A submission already present with the same content is a
 duplicate; with different content it is quarantined as a conflict, never overwritten; an
-edited submission naming the one it replaces supersedes it and keeps it as history.
+edited submission naming the one it replaces supersedes it and keeps it as history, also
+when the older version arrives after the edit. A text without a score is stored unscored.
+
+Speed: ids are reserved up front so every table is written in bulk (PostgreSQL: COPY on the
+load's own transaction; SQLite: executemany of plain tuples).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from sentiment.errors import InputError
 from sentiment.forms.model import Form
 from sentiment.warehouse import db
 from sentiment.warehouse import models as m
 
 CHUNK = 5_000
+BULK_CHUNK = 50_000  # rows turned into Python tuples at a time (bounds memory on big files)
 # Fields kept on fact_response only: exact age, interview date and RT are not published
 # as answers, because together they could single a person out.
 RESPONSE_ONLY_FIELDS = {"umur", "tanggal_wawancara", "rt"}
@@ -30,6 +37,11 @@ ANSWER_TYPES = {"integer", "decimal", "likert", "select_one", "select_multiple"}
 SCORE_COLUMNS = ["sentiment", "sentiment_score", "topics", "topic_scores", "reasons", "scorer",
                  "model_version"]
 _LOAD_LOCK_ID = 7_310_251  # PostgreSQL advisory lock shared by all loaders
+_ANSWER_COLUMNS = ["response_id", "question_id", "option", "value_num", "value_text"]
+
+
+class UnprotectedBatchError(InputError):
+    """A batch still holds personal-data columns: it did not pass the privacy stage."""
 
 
 @dataclass
@@ -74,14 +86,9 @@ def age_band(group: str, age: float | None) -> str | None:
     return "25+" if group == "remaja" else "60+"
 
 
-def _chunks(rows: list[dict], size: int = CHUNK) -> Iterator[list[dict]]:
+def _chunks(rows: list, size: int = CHUNK) -> Iterator[list]:
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
-
-
-def _insert(conn: Connection, table: sa.Table, rows: list[dict]) -> None:
-    for chunk in _chunks(rows):
-        conn.execute(table.insert(), chunk)
 
 
 def _clean(value):
@@ -96,29 +103,146 @@ def _clean(value):
     return value.item() if hasattr(value, "item") else value
 
 
+# --- content hash ----------------------------------------------------------------------------
+
+def _json_tokens(series: pd.Series) -> list[str]:
+    """Each cell as the JSON token `json.dumps` writes for `str(value)` (null when missing)."""
+    encode = json.encoder.encode_basestring
+    return ["null" if v is None else encode(str(v))
+            for v in series.to_numpy(dtype=object, na_value=None)]
+
+
 def content_hash(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """SHA-256 of a row's answers, to tell a resubmission from a changed one."""
-    def digest(values: Iterable) -> str:
-        payload = json.dumps([None if _clean(v) is None else str(v) for v in values],
-                             ensure_ascii=False)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """SHA-256 of a row's answers, to tell a resubmission from a changed one.
 
-    return pd.Series(
-        [digest(row) for row in frame[columns].itertuples(index=False, name=None)],
-        index=frame.index, dtype="object",
-    )
+    Equal to `sha256(json.dumps([None or str(value), ...], ensure_ascii=False))`, the form
+    stored by earlier loads, so hashes already in a warehouse stay comparable.
+    """
+    tokens = [_json_tokens(frame[c]) for c in columns]
+    return pd.Series([hashlib.sha256(f"[{', '.join(row)}]".encode()).hexdigest()
+                      for row in zip(*tokens, strict=True)], index=frame.index, dtype=object)
 
+
+# --- bulk writing ----------------------------------------------------------------------------
+
+def _py_values(series: pd.Series, sqlite: bool) -> np.ndarray:
+    """Python scalars with None for missing values (what both drivers bind)."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype) or series.dtype.kind == "M":
+        if sqlite:
+            # SQLAlchemy's SQLite DateTime storage format (wall time, no zone; ours is UTC).
+            return series.dt.strftime("%Y-%m-%d %H:%M:%S.%f").to_numpy(dtype=object, na_value=None)
+        return np.array([None if pd.isna(v) else v.to_pydatetime() for v in series], dtype=object)
+    return series.to_numpy(dtype=object, na_value=None)
+
+
+def _row_tuples(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> Iterator[tuple]:
+    """Rows of `frame` as tuples, chunk by chunk. SQLite gets dates through the column type's
+    bind processor, as an ORM insert would (booleans bind as 0/1 natively)."""
+    sqlite = conn.dialect.name == "sqlite"
+    processors = [table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+                  if sqlite and isinstance(table.c[c].type, sa.Date) else None
+                  for c in frame.columns]
+    for start in range(0, len(frame), BULK_CHUNK):
+        part = frame.iloc[start:start + BULK_CHUNK]
+        columns = []
+        for name, proc in zip(part.columns, processors, strict=True):
+            values = _py_values(part[name], sqlite)
+            columns.append(values if proc is None else
+                           [None if v is None else proc(v) for v in values])
+        yield from zip(*columns, strict=True)
+
+
+def _column_list(conn: Connection, columns: list[str]) -> str:
+    return ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
+
+
+def _copy(conn: Connection, target: str, table: sa.Table, frame: pd.DataFrame) -> None:
+    """PostgreSQL COPY … FROM STDIN on the connection's own transaction."""
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(f"COPY {target} ({_column_list(conn, list(frame.columns))}) FROM STDIN") as copy:
+            for row in _row_tuples(conn, table, frame):
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+def _bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame,
+                 skip_existing: list[str] | None = None) -> int:
+    """Insert every row of `frame` (columns named as in `table`) in the current transaction.
+
+    PostgreSQL: COPY (into a temporary table first when rows whose `skip_existing` key is
+    already there must be skipped). SQLite: one executemany of plain tuples.
+    """
+    if frame.empty:
+        return 0
+    columns = _column_list(conn, list(frame.columns))
+    if conn.dialect.name == "postgresql":
+        if skip_existing is None:
+            _copy(conn, table.name, table, frame)
+            return len(frame)
+        temp = f"_load_{table.name}"
+        conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {temp} (LIKE {table.name}) ON COMMIT DROP")
+        _copy(conn, temp, table, frame)
+        conn.exec_driver_sql(
+            f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {temp} "
+            f"ON CONFLICT ({_column_list(conn, skip_existing)}) DO NOTHING")
+        conn.exec_driver_sql(f"DROP TABLE {temp}")
+        return len(frame)
+    marks = ", ".join("?" for _ in frame.columns)
+    conflict = (f" ON CONFLICT ({_column_list(conn, skip_existing)}) DO NOTHING"
+                if skip_existing else "")
+    sql = f"INSERT INTO {table.name} ({columns}) VALUES ({marks}){conflict}"
+    rows = _row_tuples(conn, table, frame)
+    while chunk := [row for _, row in zip(range(BULK_CHUNK), rows, strict=False)]:
+        conn.exec_driver_sql(sql, chunk)
+    return len(frame)
+
+
+def _reserve_ids(conn: Connection, table: sa.Table, column: str, count: int) -> list[int]:
+    """`count` new primary keys, known before inserting, so child rows can be built in bulk."""
+    if count == 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(sa.text(
+            "SELECT nextval(pg_get_serial_sequence(:t, :c)) FROM generate_series(1, :n)"
+        ), {"t": table.name, "c": column, "n": count}).scalars())
+    # SQLite: this transaction began with BEGIN IMMEDIATE, so no one else can insert now.
+    start = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c[column]), 0))).scalar_one()
+    return list(range(start + 1, start + count + 1))
+
+
+def _among(conn: Connection, column: sa.Column, values: list) -> Iterator[sa.ColumnElement[bool]]:
+    """`column IN values` as one or more conditions: PostgreSQL takes one array parameter,
+    SQLite a capped number of bound parameters per statement."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        if values:
+            yield column == sa.any_(sa.bindparam(None, values, type_=ARRAY(column.type)))
+        return
+    for part in _chunks(values, 900):
+        yield column.in_(part)
+
+
+# --- the load --------------------------------------------------------------------------------
 
 def _lock(conn: Connection) -> None:
     """Serialise loaders. SQLite already holds the write lock from BEGIN IMMEDIATE."""
     if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOAD_LOCK_ID})
+        # Advisory locks are database-wide: key by schema too, so that warehouses in other
+        # schemas of the same database (tests, staging) do not wait for each other.
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id, hashtext(current_schema()))"),
+                     {"id": _LOAD_LOCK_ID})
 
 
 def _refuse_pii(batch: LoadBatch) -> None:
     pii = [f.name for f in batch.form.pii_fields if f.name in batch.responses.columns]
     if pii:
-        raise ValueError(f"{batch.source_file}: PII columns {pii} must be dropped before loading")
+        raise UnprotectedBatchError(
+            batch.source_file,
+            f"personal-data columns {', '.join(pii)} are still present; the batch must pass "
+            "the privacy stage (protect_frame) before loading")
 
 
 def load_batch(engine: Engine, batch: LoadBatch) -> LoadSummary:
@@ -152,166 +276,242 @@ def load_batch(engine: Engine, batch: LoadBatch) -> LoadSummary:
 
 def _load_rows(conn: Connection, batch: LoadBatch, batch_id: int, summary: LoadSummary) -> None:
     form = batch.form
-    frame = batch.responses.copy()
+    frame = batch.responses.reset_index(drop=True)
     answer_fields = [f.name for f in form.fields if not f.pii and f.name in frame.columns]
-    frame["_content_hash"] = content_hash(frame, ["_respondent_key", *answer_fields])
-
-    fr = m.FactResponse.__table__
-    existing = _existing_submissions(conn, form.form_id, frame["_submission_id"].tolist())
-    known = frame["_submission_id"].map(lambda s: existing.get(s, (None, None))[1])
-    duplicate = known.notna() & (known == frame["_content_hash"])
-    conflict = known.notna() & (known != frame["_content_hash"])
+    frame = frame.assign(
+        _content_hash=content_hash(frame, ["_respondent_key", *answer_fields]),
+        _submission_id=frame["_submission_id"].astype(str),
+    )
+    existing = _existing_submissions(conn, form.form_id, frame["_submission_id"].unique().tolist())
+    duplicate, conflict = classify(frame, {s: h for s, (_, h) in existing.items()})
     summary.duplicates = int(duplicate.sum())
     conflicts = frame[conflict]
     summary.conflicts = len(conflicts)
+
     new = frame[~duplicate & ~conflict]
+    new = new.assign(_response_id=_reserve_ids(conn, m.FactResponse.__table__, "response_id",
+                                               len(new)))
+    ids = dict(zip(new["_submission_id"], new["_response_id"].tolist(), strict=True))
+    responses = response_frame(new, form, batch_id)
+    responses = _link_history(conn, form.form_id, responses)
 
-    _upsert_respondents(conn, new, form)
-    response_rows = [_response_row(r, form, batch_id) for r in new.to_dict("records")]
-    ids: dict[str, int] = {}
-    for chunk in _chunks(response_rows):
-        result = conn.execute(
-            fr.insert().returning(fr.c.response_id, fr.c.submission_id, sort_by_parameter_order=True),
-            chunk,
-        )
-        ids.update({sub: rid for rid, sub in result})
-    summary.responses_inserted = len(ids)
-    summary.superseded = _supersede(conn, form.form_id, new, ids)
+    _bulk_insert(conn, m.DimRespondent.__table__, respondent_frame(responses, form),
+                 skip_existing=["respondent_key"])
+    _bulk_insert(conn, m.FactResponse.__table__, responses)
+    summary.responses_inserted = len(responses)
+    summary.superseded = int((~responses["is_current"]).sum()) + _supersede(
+        conn, form.form_id, responses, ids)
 
-    answers = _answer_rows(new, form, ids)
-    _insert(conn, m.FactAnswer.__table__, answers)
-    summary.answers = len(answers)
+    summary.answers = _bulk_insert(conn, m.FactAnswer.__table__, answer_frame(new, form))
     summary.texts = _load_texts(conn, batch.texts, form, ids)
 
-    quarantine = _quarantine_rows(batch, batch_id, conflicts, existing)
-    _insert(conn, m.Quarantine.__table__, quarantine)
-    summary.quarantined = len(quarantine)
+    quarantine = quarantine_frame(batch, batch_id, conflicts, existing)
+    summary.quarantined = _bulk_insert(conn, m.Quarantine.__table__, quarantine)
+
+
+def classify(frame: pd.DataFrame, known_hashes: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """(duplicate, conflict) masks: a submission id already stored, or seen earlier in this
+    file, with the same content hash is a duplicate; with another hash a conflict."""
+    subs = frame["_submission_id"]
+    known = subs.map(known_hashes)
+    first = frame.groupby(subs, sort=False)["_content_hash"].transform("first")
+    known = known.where(known.notna(), first.where(subs.duplicated()))
+    seen = known.notna()
+    return seen & (known == frame["_content_hash"]), seen & (known != frame["_content_hash"])
 
 
 def _existing_submissions(conn: Connection, form_id: str, ids: list[str]) -> dict[str, tuple[int, str]]:
     fr = m.FactResponse.__table__
     found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(ids), 900):
-        part = ids[start:start + 900]
+    for among in _among(conn, fr.c.submission_id, ids):
         rows = conn.execute(sa.select(fr.c.submission_id, fr.c.response_id, fr.c.content_hash).where(
-            fr.c.form_id == form_id, fr.c.submission_id.in_(part)))
+            fr.c.form_id == form_id, among))
         found.update({sub: (rid, h) for sub, rid, h in rows})
     return found
 
 
-def _upsert_respondents(conn: Connection, frame: pd.DataFrame, form: Form) -> None:
-    if frame.empty:
-        return
-    rows = []
-    for rec in frame.drop_duplicates("_respondent_key").to_dict("records"):
-        rows.append(dict(
-            respondent_key=rec["_respondent_key"], respondent_group=form.respondent_group,
-            gender=_clean(rec.get("jenis_kelamin")),
-            age_band=age_band(form.respondent_group, _clean(rec.get("umur"))),
-            first_wave=_clean(rec.get("_wave_id")),
-        ))
-    table = m.DimRespondent.__table__
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    for chunk in _chunks(rows):
-        conn.execute(insert(table).on_conflict_do_nothing(index_elements=["respondent_key"]), chunk)
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
 
 
-def _response_row(rec: dict, form: Form, batch_id: int) -> dict:
-    age = _clean(rec.get("umur"))
-    submitted = _clean(rec.get("_submitted_at"))
-    interview = _clean(rec.get("tanggal_wawancara"))
-    return dict(
-        form_id=form.form_id, form_version=form.version, submission_id=str(rec["_submission_id"]),
-        respondent_key=rec["_respondent_key"], wave_id=rec["_wave_id"], rw=_clean(rec.get("rw")),
-        rt=None if _clean(rec.get("rt")) is None else int(rec["rt"]), side=rec["_side"],
-        respondent_group=form.respondent_group, gender=_clean(rec.get("jenis_kelamin")),
-        age=None if age is None else int(age), age_band=age_band(form.respondent_group, age),
-        interview_date=interview if interview is None or not isinstance(interview, str)
-        else datetime.fromisoformat(interview).date(),
-        submitted_at=None if submitted is None else pd.Timestamp(submitted).to_pydatetime(),
-        batch_id=batch_id, source_row=None if _clean(rec.get("_source_row")) is None else int(rec["_source_row"]),
-        content_hash=rec["_content_hash"], supersedes=_clean(rec.get("_supersedes")),
-        superseded_by=None, is_current=True,
-    )
+def _integers(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").astype("Float64").round().astype("Int64")
 
 
-def _supersede(conn: Connection, form_id: str, new: pd.DataFrame, ids: dict[str, int]) -> int:
-    """Mark the submissions that edited ones replace as history."""
-    if "_supersedes" not in new.columns:
+def response_frame(new: pd.DataFrame, form: Form, batch_id: int) -> pd.DataFrame:
+    """`fact_response` rows (ids already reserved); history links are filled in later."""
+    group = form.respondent_group
+    age = _integers(_column(new, "umur"))
+    supersedes = _column(new, "_supersedes").astype(object)
+    supersedes = supersedes.where(supersedes.notna(), None).map(lambda s: None if s is None else str(s))
+    # An edit naming itself supersedes nothing.
+    supersedes = supersedes.where(supersedes != new["_submission_id"], None)
+    interview = pd.to_datetime(_column(new, "tanggal_wawancara"), errors="coerce")
+    bands = {a: age_band(group, a) for a in age.dropna().unique().tolist()}
+    return pd.DataFrame({
+        "response_id": new["_response_id"].astype("int64"),
+        "form_id": form.form_id, "form_version": form.version,
+        "submission_id": new["_submission_id"], "respondent_key": new["_respondent_key"],
+        "wave_id": new["_wave_id"], "rw": _column(new, "rw"), "rt": _integers(_column(new, "rt")),
+        "side": new["_side"], "respondent_group": group,
+        "gender": _column(new, "jenis_kelamin"), "age": age,
+        "age_band": age.astype(object).map(bands),
+        "interview_date": interview.dt.date,
+        "submitted_at": pd.to_datetime(_column(new, "_submitted_at"), utc=True),
+        "batch_id": batch_id, "source_row": _integers(_column(new, "_source_row")),
+        "content_hash": new["_content_hash"], "supersedes": supersedes,
+        "superseded_by": pd.Series(pd.NA, index=new.index, dtype="Int64"), "is_current": True,
+    }).reset_index(drop=True)
+
+
+def respondent_frame(responses: pd.DataFrame, form: Form) -> pd.DataFrame:
+    """`dim_respondent` rows: gender, age band and wave as first seen (existing rows kept)."""
+    first = responses.drop_duplicates("respondent_key")
+    return pd.DataFrame({
+        "respondent_key": first["respondent_key"], "respondent_group": form.respondent_group,
+        "gender": first["gender"], "age_band": first["age_band"], "first_wave": first["wave_id"],
+    })
+
+
+def _link_history(conn: Connection, form_id: str, responses: pd.DataFrame) -> pd.DataFrame:
+    """Mark new rows that an edit already supersedes (in this file or stored earlier): they
+    arrive as history, never as a second current version."""
+    in_file = responses.dropna(subset=["supersedes"]).drop_duplicates("supersedes", keep="last")
+    by_edit = dict(zip(in_file["supersedes"], in_file["response_id"], strict=True))
+    fr = m.FactResponse.__table__
+    for among in _among(conn, fr.c.supersedes, responses["submission_id"].tolist()):
+        rows = conn.execute(sa.select(fr.c.supersedes, sa.func.max(fr.c.response_id)).where(
+            fr.c.form_id == form_id, among).group_by(fr.c.supersedes))
+        for sub, rid in rows:
+            by_edit.setdefault(sub, rid)
+    later = responses["submission_id"].map(by_edit).astype("Int64")
+    return responses.assign(superseded_by=later, is_current=later.isna())
+
+
+def _supersede(conn: Connection, form_id: str, responses: pd.DataFrame, ids: dict[str, int]) -> int:
+    """Mark stored submissions that new edits replace as history; returns how many."""
+    edits = responses.dropna(subset=["supersedes"])
+    edits = edits[~edits["supersedes"].isin(ids)]
+    if edits.empty:
         return 0
     fr = m.FactResponse.__table__
-    count = 0
-    for rec in new[new["_supersedes"].notna()].to_dict("records"):
-        old, newer = str(rec["_supersedes"]), ids.get(str(rec["_submission_id"]))
-        if newer is None or old == str(rec["_submission_id"]):
-            continue
-        result = conn.execute(fr.update().where(
-            fr.c.form_id == form_id, fr.c.submission_id == old, fr.c.is_current
-        ).values(is_current=False, superseded_by=newer))
-        count += result.rowcount or 0
-    return count
+    targets = dict(zip(edits["supersedes"], edits["response_id"].tolist(), strict=True))
+    current: list[tuple[int, str]] = []
+    for among in _among(conn, fr.c.submission_id, list(targets)):
+        current += conn.execute(sa.select(fr.c.response_id, fr.c.submission_id).where(
+            fr.c.form_id == form_id, among, fr.c.is_current)).all()
+    if current:
+        conn.execute(fr.update().where(fr.c.response_id == sa.bindparam("rid")).values(
+            is_current=False, superseded_by=sa.bindparam("newer")),
+            [{"rid": rid, "newer": targets[sub]} for rid, sub in current])
+    return len(current)
 
 
-def _answer_rows(frame: pd.DataFrame, form: Form, ids: dict[str, int]) -> list[dict]:
-    rows: list[dict] = []
+def _number_text(numbers: np.ndarray) -> np.ndarray:
+    """`4.0` → "4", `2.5` → "2.5": the code a value label is looked up by."""
+    numbers = np.asarray(numbers, dtype="float64")
+    whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
+    text = numbers.astype(str).astype(object)
+    text[whole] = numbers[whole].astype("int64").astype(str)
+    return text
+
+
+def answer_frame(new: pd.DataFrame, form: Form) -> pd.DataFrame:
+    """`fact_answer` rows, melted column by column; select_multiple gives one row per option.
+
+    Built from plain arrays rather than a frame per question: the load calls it per file,
+    and most files are small.
+    """
     fields = [f for f in form.fields if f.type in ANSWER_TYPES and not f.pii
-              and f.name not in RESPONSE_ONLY_FIELDS and f.name in frame.columns]
-    subs = frame["_submission_id"].astype(str).tolist()
+              and f.name not in RESPONSE_ONLY_FIELDS and f.name in new.columns]
+    response_ids = new["_response_id"].to_numpy(dtype="int64")
+    rids, qids, options, numbers, texts = [], [], [], [], []
     for f in fields:
+        values = new[f.name].to_numpy(dtype=object, na_value=None)
+        present = np.array([v is not None for v in values], dtype=bool)
+        if not present.any():
+            continue
+        rid, values = response_ids[present], values[present]
         qid = f"{form.form_id}.{f.question_id}"
-        for sub, value in zip(subs, frame[f.name].tolist(), strict=True):
-            value = _clean(value)
-            rid = ids.get(sub)
-            if value is None or rid is None:
-                continue
-            if f.type == "select_multiple":
-                for option in dict.fromkeys(str(value).split()):
-                    rows.append(dict(response_id=rid, question_id=qid, option=option,
-                                     value_num=1.0, value_text=option))
-            elif f.type == "select_one":
-                rows.append(dict(response_id=rid, question_id=qid, option="", value_num=None,
-                                 value_text=str(value)))
+        if f.type == "select_multiple":
+            chosen = [list(dict.fromkeys(str(v).split())) for v in values]
+            count = np.array([len(c) for c in chosen], dtype="int64")
+            flat = np.array([o for c in chosen for o in c], dtype=object)
+            rids.append(np.repeat(rid, count))
+            options.append(flat)
+            numbers.append(np.ones(len(flat)))
+            texts.append(flat)
+        else:
+            rids.append(rid)
+            options.append(np.full(len(rid), "", dtype=object))
+            if f.type == "select_one":
+                numbers.append(np.full(len(rid), np.nan))
+                texts.append(np.array([str(v) for v in values], dtype=object))
             else:
-                number = float(value)
-                text = str(int(number)) if number.is_integer() else str(number)
-                rows.append(dict(response_id=rid, question_id=qid, option="", value_num=number,
-                                 value_text=text))
-    return rows
+                as_float = np.array([float(v) for v in values], dtype="float64")
+                numbers.append(as_float)
+                texts.append(_number_text(as_float))
+        qids.append(np.full(len(rids[-1]), qid, dtype=object))
+    if not rids:
+        return pd.DataFrame({c: [] for c in _ANSWER_COLUMNS}).astype(
+            {"response_id": "int64", "value_num": "float64"})
+    out = pd.DataFrame({
+        "response_id": np.concatenate(rids), "question_id": np.concatenate(qids),
+        "option": np.concatenate(options), "value_num": np.concatenate(numbers),
+        "value_text": np.concatenate(texts),
+    })
+    # Key order: index pages fill in sequence instead of at random (faster on both engines).
+    return out.sort_values(["response_id", "question_id", "option"], ignore_index=True)
 
 
 def _load_texts(conn: Connection, texts: pd.DataFrame, form: Form, ids: dict[str, int]) -> int:
+    """Store redacted texts and their scores. A text without a score (blank for the scorer)
+    is stored without a score row; `record_scores` can score it later."""
     if texts is None or texts.empty:
         return 0
-    texts = texts[texts["_submission_id"].astype(str).isin(ids)]
+    subs = texts["_submission_id"].astype(str).astype(object)
+    response_ids = subs.map(ids)
+    texts = texts.assign(_submission_id=subs, _response_id=response_ids)[response_ids.notna()]
+    # A submission repeated in the file keeps the texts of its first occurrence.
+    texts = texts.drop_duplicates(["_submission_id", "question_id"], keep="first")
     if texts.empty:
         return 0
-    ft = m.FactText.__table__
-    records = texts.to_dict("records")
-    text_rows = [dict(response_id=ids[str(r["_submission_id"])],
-                      question_id=f"{form.form_id}.{form.field(r['question_id']).question_id}",
-                      text_redacted=str(r["text_redacted"])) for r in records]
-    text_ids: list[int] = []
-    for chunk in _chunks(text_rows):
-        result = conn.execute(ft.insert().returning(ft.c.text_id, sort_by_parameter_order=True), chunk)
-        text_ids.extend(r[0] for r in result)
-    if all(c in texts.columns for c in ("sentiment", "sentiment_score")):
-        now = datetime.now(UTC)
-        scores = [dict(
-            text_id=tid, scorer=str(r.get("scorer") or "lexicon"),
-            model_version=str(r.get("model_version") or "unknown"), sentiment=r["sentiment"],
-            sentiment_score=float(r["sentiment_score"]), topics=_clean(r.get("topics")),
-            topic_scores=_clean(r.get("topic_scores")), reasons=_clean(r.get("reasons")),
-            scored_at=now, is_current=True,
-        ) for tid, r in zip(text_ids, records, strict=True)]
-        _insert(conn, m.FactTextScore.__table__, scores)
-    return len(text_ids)
+    questions = {name: f"{form.form_id}.{form.field(name).question_id}"
+                 for name in texts["question_id"].unique()}
+    text_ids = _reserve_ids(conn, m.FactText.__table__, "text_id", len(texts))
+    _bulk_insert(conn, m.FactText.__table__, pd.DataFrame({
+        "text_id": text_ids, "response_id": texts["_response_id"].astype("int64").to_numpy(),
+        "question_id": texts["question_id"].map(questions).to_numpy(),
+        "text_redacted": texts["text_redacted"].astype(str).to_numpy(),
+    }))
+    _bulk_insert(conn, m.FactTextScore.__table__,
+                 score_frame(texts.assign(text_id=text_ids), datetime.now(UTC)))
+    return len(texts)
 
 
-def _quarantine_rows(batch: LoadBatch, batch_id: int, conflicts: pd.DataFrame,
-                     existing: dict[str, tuple[int, str]]) -> list[dict]:
+def score_frame(texts: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """`fact_text_score` rows for the texts that have a sentiment and a score."""
+    if not {"sentiment", "sentiment_score"} <= set(texts.columns):
+        return pd.DataFrame()
+    scored = texts[texts["sentiment"].notna() & texts["sentiment_score"].notna()]
+
+    def text_or(name: str, default: str) -> pd.Series:
+        values = _column(scored, name).astype(object)
+        return values.where(values.notna() & (values != ""), default).astype(str)
+
+    return pd.DataFrame({
+        "text_id": scored["text_id"].astype("int64"),
+        "scorer": text_or("scorer", "lexicon"), "model_version": text_or("model_version", "unknown"),
+        "sentiment": scored["sentiment"].astype(str),
+        "sentiment_score": scored["sentiment_score"].astype("float64"),
+        "topics": _column(scored, "topics"), "topic_scores": _column(scored, "topic_scores"),
+        "reasons": _column(scored, "reasons"), "scored_at": now, "is_current": True,
+    })
+
+
+def quarantine_frame(batch: LoadBatch, batch_id: int, conflicts: pd.DataFrame,
+                     existing: dict[str, tuple[int, str]]) -> pd.DataFrame:
+    """Validation rejects of the batch plus the conflicts found at load time."""
     now = datetime.now(UTC)
     rows = []
     q = batch.quarantine
@@ -328,16 +528,19 @@ def _quarantine_rows(batch: LoadBatch, batch_id: int, conflicts: pd.DataFrame,
             ))
     for rec in conflicts.to_dict("records"):
         sub = str(rec["_submission_id"])
+        where = (f"is already in the warehouse with different answers (response {existing[sub][0]})"
+                 if sub in existing else "appears twice in this file with different answers")
         rows.append(dict(
             batch_id=batch_id, form_id=batch.form.form_id, source_file=batch.source_file,
             source_row=None if _clean(rec.get("_source_row")) is None else int(rec["_source_row"]),
-            submission_id=sub, respondent_key=rec.get("_respondent_key"),
+            submission_id=sub, respondent_key=_clean(rec.get("_respondent_key")),
             field="_submission_id", rule="conflict", value_masked=sub,
-            reason=(f"submission {sub} is already in the warehouse with different answers "
-                    f"(response {existing[sub][0]}); not overwritten"),
+            reason=f"submission {sub} {where}; not overwritten",
             record_json=None, created_at=now,
         ))
-    return rows
+    columns = [c.name for c in m.Quarantine.__table__.columns if c.name != "quarantine_id"]
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"batch_id": "Int64", "source_row": "Int64"})
 
 
 def record_scores(conn: Connection, scores: pd.DataFrame) -> int:
@@ -346,9 +549,8 @@ def record_scores(conn: Connection, scores: pd.DataFrame) -> int:
         return 0
     table = m.FactTextScore.__table__
     ids = [int(t) for t in scores["text_id"].tolist()]
-    for start in range(0, len(ids), 900):
-        conn.execute(table.update().where(table.c.text_id.in_(ids[start:start + 900]))
-                     .values(is_current=False))
+    for part in _chunks(ids, 900):
+        conn.execute(table.update().where(table.c.text_id.in_(part)).values(is_current=False))
     now = datetime.now(UTC)
     rows = [dict(
         text_id=int(r["text_id"]), scorer=str(r["scorer"]), model_version=str(r["model_version"]),

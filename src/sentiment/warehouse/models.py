@@ -72,6 +72,9 @@ class DimChoice(Base):
 
 
 class DimRespondent(Base):
+    """One row per pseudonymised respondent. Gender, age band and first wave are those first
+    seen: a later file never updates them (fact_response keeps each response's own values)."""
+
     __tablename__ = "dim_respondent"
     respondent_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     respondent_group: Mapped[str] = mapped_column(String(16))
@@ -104,7 +107,8 @@ class IngestBatch(Base):
 
 
 class FactResponse(Base):
-    """One row per submission; an edited submission keeps its predecessor as history."""
+    """One row per submission; an edited submission keeps its predecessor as history
+    (`is_current` false, `superseded_by` = the edit's response_id), whichever loads first."""
 
     __tablename__ = "fact_response"
     __table_args__ = (UniqueConstraint("form_id", "submission_id", name="uq_response_submission"),)
@@ -112,7 +116,9 @@ class FactResponse(Base):
     form_id: Mapped[str] = mapped_column(String(32))
     form_version: Mapped[str] = mapped_column(String(16))
     submission_id: Mapped[str] = mapped_column(String(128))
-    respondent_key: Mapped[str] = mapped_column(ForeignKey("dim_respondent.respondent_key"))
+    respondent_key: Mapped[str] = mapped_column(
+        ForeignKey("dim_respondent.respondent_key"), index=True
+    )
     wave_id: Mapped[str] = mapped_column(ForeignKey("dim_wave.wave_id"))
     rw: Mapped[str] = mapped_column(ForeignKey("dim_area.rw"))
     rt: Mapped[int | None] = mapped_column(Integer)
@@ -126,7 +132,8 @@ class FactResponse(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.batch_id"))
     source_row: Mapped[int | None] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
-    supersedes: Mapped[str | None] = mapped_column(String(128))
+    # The submission this one edits; indexed to find an older version that arrives late.
+    supersedes: Mapped[str | None] = mapped_column(String(128), index=True)
     superseded_by: Mapped[int | None] = mapped_column(Integer)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
 
