@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,8 +25,10 @@ KEY_FINGERPRINT = "pseudonym_key_fingerprint"
 
 @lru_cache(maxsize=16)
 def get_engine(url: str) -> Engine:
-    """One engine per URL. SQLite: foreign keys on, WAL, and every transaction takes the
-    write lock at BEGIN so two loaders cannot interleave."""
+    """One engine per URL. SQLite: foreign keys on, WAL; transactions opened through
+    `writing()` take the write lock at BEGIN so two loaders cannot interleave, while plain
+    reads stay deferred (an IMMEDIATE read would block a nested connection of the same
+    thread)."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 60})
 
@@ -42,10 +46,21 @@ def get_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover - driver hook
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction that holds the database's write lock from its first statement
+    (SQLite `BEGIN IMMEDIATE`; on PostgreSQL an ordinary transaction)."""
+    with engine.connect() as conn:
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            yield conn
 
 
 def _alembic_config(connection: Connection) -> Config:
@@ -69,12 +84,12 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         command.upgrade(_alembic_config(conn), revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         command.downgrade(_alembic_config(conn), revision)
 
 
@@ -167,7 +182,7 @@ def prepare(url: str, fingerprint: str | None = None) -> Engine:
     """Migrate, sync dimensions and (if given) check the key fingerprint. Returns the engine."""
     engine = get_engine(url)
     ensure_schema(engine)
-    with engine.begin() as conn:
+    with writing(engine) as conn:
         sync_dimensions(conn)
         if fingerprint is not None:
             check_key_fingerprint(conn, fingerprint)

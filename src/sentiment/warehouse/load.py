@@ -248,7 +248,7 @@ def _refuse_pii(batch: LoadBatch) -> None:
 def load_batch(engine: Engine, batch: LoadBatch) -> LoadSummary:
     """Load one file's rows in one transaction; see the module docstring for the rules."""
     _refuse_pii(batch)
-    with engine.begin() as conn:
+    with db.writing(engine) as conn:
         _lock(conn)
         db.check_key_fingerprint(conn, batch.key_fingerprint)
         ib = m.IngestBatch.__table__
