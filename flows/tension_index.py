@@ -10,7 +10,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from sentiment.analysis.compute import compute_all, run_alerts
-from sentiment.config import db_url as resolve_db_url
+from sentiment.connections import resolve_db_url
 from sentiment.warehouse import db
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 
-from sentiment.config import db_url as resolve_db_url
+from sentiment.connections import resolve_db_url
 from sentiment.report import write_report
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sentiment.config import db_url as resolve_db_url
@@ -62,11 +63,24 @@ def print_ingest_summary(rows: list[dict], quiet: bool) -> None:
     for row in rows:
         if row.get("skipped"):
             table.add_row(str(row["source_file"]), "[dim]already loaded", *[""] * 4, "0")
+        elif str(row.get("status", "")).startswith("failed"):
+            table.add_row(str(row["source_file"]), "[red]failed", *[""] * 4, "0")
         else:
             table.add_row(str(row["source_file"]), str(row["form"]), *[str(row[c]) for c in numbers])
     totals = [sum(int(r[c] or 0) for r in rows) for c in numbers]
     table.add_row("[bold]total", "", *[f"[bold]{t}" for t in totals])
     console.print(table)
+
+
+def report_failed_files(rows: list[dict]) -> None:
+    """One line per file that could not be used (shown even with --quiet); exit code 1 if any."""
+    failed = [r for r in rows if str(r.get("status", "")).startswith("failed")]
+    for row in failed:
+        message = escape(str(row["status"]).removeprefix("failed: "))
+        err_console.print(f"[bold red]not loaded:[/] {message}", highlight=False)
+    if failed:
+        raise fail(f"{len(failed)} of {len(rows)} file(s) not loaded; fix them and run again "
+                   "(files already loaded are skipped)")
 
 
 def print_warehouse_summary(url: str, quiet: bool) -> None:
@@ -108,6 +122,7 @@ def ingest(
     rows = run_pipeline(source, db, scorer=scorer, quiet=quiet, index=False, reports=None)
     print_ingest_summary(rows, quiet)
     print_warehouse_summary(resolve_db_url(db), quiet)
+    report_failed_files(rows)
 
 
 @app.command()
@@ -124,10 +139,13 @@ def run(
     rows = run_pipeline(source, db, scorer=scorer, quiet=quiet, index=True, reports=reports)
     print_ingest_summary(rows, quiet)
     print_warehouse_summary(resolve_db_url(db), quiet)
+    report_failed_files(rows)
 
 
 def run_pipeline(source: Path, db: str | None, *, scorer: str, quiet: bool, index: bool,
                  reports: Path | None) -> list[dict]:
+    from sqlalchemy.exc import OperationalError
+
     from sentiment import pipeline
     from sentiment.orchestration import prefect_session
     from sentiment.progress import cli_progress
@@ -152,6 +170,9 @@ def run_pipeline(source: Path, db: str | None, *, scorer: str, quiet: bool, inde
                 report_paths = paths
     except SentimentError as exc:
         raise fail(str(exc)) from None
+    except OperationalError as exc:  # warehouse unreachable (retries, if any, are spent)
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise fail(f"cannot use the warehouse {mask_url(url)}: {reason}") from None
     if report_paths and not quiet:
         console.print(f"Report written: {report_paths['html']}\n                {report_paths['pdf']}")
     return rows
@@ -162,11 +183,12 @@ def _register_commands() -> None:
     from sentiment.export.cli import register as register_export
     from sentiment.nlp.cli import register as register_nlp
     from sentiment.nlp.cli_model import register as register_nlp_model
+    from sentiment.ops_cli import register as register_ops
     from sentiment.privacy.cli import register as register_privacy
     from sentiment.report.cli import register as register_report
 
     for register in (register_nlp, register_nlp_model, register_privacy, register_analysis,
-                     register_export, register_report):
+                     register_export, register_report, register_ops):
         register(app)
 
 

@@ -1,0 +1,47 @@
+"""Helpers for the ops tests: loading flow files, reading a warehouse for comparison."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[2]
+VOLATILE = ("flow_run_id",)  # per-run values; plus every *_at timestamp column
+
+
+def load_flow_file(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"ops_test_flows.{name}", ROOT / "flows" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def warehouse_contents(url: str) -> dict[str, pd.DataFrame]:
+    """Every table, without timestamps and flow run ids, rows in a canonical order."""
+    engine = sa.create_engine(url)
+    out = {}
+    try:
+        with engine.connect() as conn:
+            for table in sorted(sa.inspect(engine).get_table_names()):
+                frame = pd.read_sql_table(table, conn)
+                frame = frame.drop(columns=[c for c in frame.columns
+                                            if c in VOLATILE or c.endswith("_at")])
+                frame = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+                out[table] = frame.astype(str)
+    finally:
+        engine.dispose()
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
