@@ -24,7 +24,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=False)
+# Piped output (make, CI logs) gets a fixed width so the summary tables are not cut.
+console = Console(stderr=False, width=None if sys.stdout.isatty() else 110)
 err_console = Console(stderr=True)
 
 DbOption = Annotated[
