@@ -5,6 +5,9 @@ Answers are synthetic: one to three answers of the labelled corpus (when present
 built-in templates below, joined in random order; the answer memo is cleared before timing.
 Rates are wall-clock; "per CPU-second" divides by the CPU time of the process and its workers
 (steadier than wall-clock when other work shares the machine).
+Stems: the persisted cache in a fresh process on the token stream as a list of fresh str
+objects (`stem_many`) and as a categorical column (`stem_categorical`: one lookup per
+distinct word), against plain Sastrawi on the same tokens; stems are asserted identical.
 """
 
 from __future__ import annotations
@@ -101,12 +104,24 @@ start = time.perf_counter()
 from sentiment.nlp.stem import default_cache, sastrawi_stemmer
 tokens = json.load(open(sys.argv[1]))
 cache = default_cache()
+import numpy as np, pandas as pd
 loaded = time.perf_counter()
 cpu = time.process_time()
 stems = cache.stem_many(tokens)
 done = time.perf_counter()
 cpu = time.process_time() - cpu
+# The same stream as a categorical column (built outside the timing, as a Parquet/Arrow
+# dictionary column or `astype("category")` would hand it over), then with building it.
+t0, c0 = time.perf_counter(), time.process_time()
+column = pd.Categorical(tokens)
+build_s, build_cpu = time.perf_counter() - t0, time.process_time() - c0
+t0, c0 = time.perf_counter(), time.process_time()
+cat_stems = cache.stem_categorical(column)
+cat_s, cat_cpu = time.perf_counter() - t0, time.process_time() - c0
+assert list(np.asarray(cat_stems, dtype=object)) == stems, "categorical stems differ"
 json.dump({"load_s": loaded - start, "stem_s": done - loaded, "stem_cpu_s": cpu,
+           "cat_s": cat_s, "cat_cpu_s": cat_cpu, "cat_build_s": build_s,
+           "cat_build_cpu_s": build_cpu,
            "sastrawi_built": sastrawi_stemmer.cache_info().currsize,
            "stems": dict(zip(tokens, stems))}, open(sys.argv[2], "w"))
 """
@@ -135,6 +150,9 @@ def bench_stems(texts: list[str], sample: int) -> dict[str, float]:
                        env=env, check=True)
         fresh = json.loads(out_file.read_text())
     cached_rate = len(tokens) / fresh["stem_s"]
+    cat_rate = len(tokens) / fresh["cat_s"]
+    cat_cpu_rate = len(tokens) / fresh["cat_cpu_s"]
+    cat_build_rate = len(tokens) / (fresh["cat_s"] + fresh["cat_build_s"])
     cached_rate_with_load = len(tokens) / (fresh["stem_s"] + fresh["load_s"])
 
     factory = StemmerFactory().create_stemmer()  # Sastrawi's own (in-memory cached) stemmer
@@ -176,6 +194,12 @@ def bench_stems(texts: list[str], sample: int) -> dict[str, float]:
         "sastrawi_plain_stems_per_s": plain_rate,
         "sastrawi_cachedstemmer_stems_per_s": factory_rate,
         "speedup_vs_plain": cached_rate / plain_rate,
+        "categorical_stems_per_s": cat_rate,
+        "speedup_categorical": cat_rate / plain_rate,
+        "speedup_categorical_cpu": cat_cpu_rate / plain_cpu_rate,
+        "speedup_categorical_incl_build": cat_build_rate / plain_rate,
+        "speedup_categorical_incl_build_cpu": (
+            len(tokens) / (fresh["cat_cpu_s"] + fresh["cat_build_cpu_s"])) / plain_cpu_rate,
         "speedup_vs_plain_cpu": (len(tokens) / fresh["stem_cpu_s"]) / plain_cpu_rate,
         "speedup_vs_plain_incl_load": cached_rate_with_load / plain_rate,
         "speedup_vs_sastrawi_cachedstemmer": cached_rate / factory_rate,
@@ -198,6 +222,7 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--sastrawi-sample", type=int, default=20_000)
     parser.add_argument("--scorers", default="lexicon,model")
+    parser.add_argument("--skip-stems", action="store_true")
     parser.add_argument("--worker", help=argparse.SUPPRESS)  # one scorer in a child process
     parser.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -229,6 +254,8 @@ def main() -> None:
             f"(after warm-up {result['rss_before_mib']:.0f} MiB); traced Python peak for "
             f"20,000 answers {result['traced_peak_20k_mib']:.0f} MiB"
         )
+    if args.skip_stems:
+        return
     stems = bench_stems(texts, args.sastrawi_sample)
     print(f"stems: {stems['tokens']:,} tokens ({stems['unique']:,} distinct), identical to Sastrawi")
     print(f"  persisted cache, fresh process: {stems['cached_stems_per_s']:,.0f} stems/s "
@@ -239,6 +266,12 @@ def main() -> None:
           f"{stems['speedup_vs_plain_cpu']:,.0f}x per CPU-second "
           f"({stems['speedup_vs_plain_incl_load']:,.0f}x incl. load); "
           f"vs Sastrawi's CachedStemmer: {stems['speedup_vs_sastrawi_cachedstemmer']:,.1f}x")
+    print(f"  categorical token column (stem_categorical): {stems['categorical_stems_per_s']:,.0f} "
+          f"stems/s: {stems['speedup_categorical']:,.0f}x wall, "
+          f"{stems['speedup_categorical_cpu']:,.0f}x per CPU-second vs plain Sastrawi; "
+          f"incl. building the categorical from the str list: "
+          f"{stems['speedup_categorical_incl_build']:,.0f}x wall, "
+          f"{stems['speedup_categorical_incl_build_cpu']:,.0f}x per CPU-second")
     print(f"  distinct words only: plain Sastrawi {stems['plain_vocab_stems_per_s']:,.0f} stems/s, "
           f"cache {stems['cached_vocab_stems_per_s']:,.0f} stems/s: "
           f"{stems['speedup_vocab']:,.0f}x")

@@ -125,9 +125,7 @@ def _index_of(texts: Sequence[str | None]) -> pd.Index:
     return pd.RangeIndex(len(texts))
 
 
-def _model_sentiment(
-    texts: list[str | None], model_path: str | Path | None
-) -> tuple[pd.DataFrame, str]:
+def _load_scoring_model(model_path: str | Path | None):  # -> TrainedModel
     try:
         from sentiment.nlp.model import load_model
     except ImportError as exc:
@@ -135,16 +133,58 @@ def _model_sentiment(
             "scorer 'model' is not available: sentiment.nlp.model is missing; "
             "use --scorer lexicon or train a model first"
         ) from exc
-    model = load_model(model_path)
-    frame = model.predict_frame(texts)
-    missing = {"sentiment", "sentiment_score"} - set(frame.columns)
-    if missing or len(frame) != len(texts):
-        raise SentimentError(
-            f"model {model_path or 'default'}: predict_frame returned an unexpected frame "
-            f"(missing columns {sorted(missing)} or wrong length)"
-        )
+    return load_model(model_path)
+
+
+def _model_sentiment(
+    model, texts: list[str], normalised: list[str], features: list[tuple[float, ...]]
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Model labels and scores for non-blank answers, reusing the rule pass's normalised text."""
+    import numpy as np
+
+    result = model.predict_prepared(normalised, features)
+    if result is None:  # a model built differently: it prepares the raw texts itself
+        frame = model.predict_frame(texts)
+        missing = {"sentiment", "sentiment_score"} - set(frame.columns)
+        if missing or len(frame) != len(texts):
+            raise SentimentError(
+                f"model {getattr(model, 'version', 'model')}: predict_frame returned an "
+                f"unexpected frame (missing columns {sorted(missing)} or wrong length)"
+            )
+        result = (frame["sentiment"].to_numpy(dtype=object),
+                  frame["sentiment_score"].to_numpy(dtype=float))
+    labels, scores = result
     version = str(getattr(model, "version", None) or getattr(model, "model_version", "model"))
-    return frame.reset_index(drop=True), version
+    return np.asarray(labels, dtype=object), np.asarray(scores, dtype=float), version
+
+
+def _distinct(texts: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
+    """Distinct non-blank answers (first-seen order) and each row's position among them.
+
+    Survey answers repeat a lot ("aman", "tidak tahu"): each distinct text is scored once.
+    Blank rows get position -1.
+    """
+    import numpy as np
+
+    position: dict[object, int] = {}
+    distinct: list[str] = []
+    codes = np.empty(len(texts), dtype=np.intp)
+    get = position.get
+    for row, text in enumerate(texts):
+        code = get(text) if type(text) is str else None
+        if code is None:
+            if _is_blank(text):
+                code = -1
+            else:
+                key = text if isinstance(text, str) else str(text)
+                code = position.get(key)
+                if code is None:
+                    code = position[key] = len(distinct)
+                    distinct.append(key)
+            if type(text) is str:
+                position[text] = code
+        codes[row] = code
+    return distinct, codes
 
 
 WORKERS_ENV = "SENTIMENT_NLP_WORKERS"
@@ -152,21 +192,44 @@ WORKERS_ENV = "SENTIMENT_NLP_WORKERS"
 PARALLEL_MIN_ANSWERS = 20_000
 
 
-def _rule_rows(items: list[object]) -> tuple[list, list, list, list, list]:
-    """Lexicon label, score, topics, topic scores and reasons for each answer (None if blank)."""
+_PUNCT_START = frozenset(".!?;:,")
+# One encoder for all rows: `json.dumps(..., ensure_ascii=False)` builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_ZERO_FEATURES = (0.0,) * len(LEXICON_FEATURE_NAMES)
+
+
+def _normalised_text(tokens: tuple[str, ...]) -> str:
+    """`Normaliser.text` from prepared tokens: punctuation attached to the word before."""
+    parts: list[str] = []
+    for token in tokens:
+        if parts and token[0] in _PUNCT_START:
+            parts[-1] += token
+        else:
+            parts.append(token)
+    return " ".join(parts).lower()
+
+
+def _rule_rows(items: list[object], model_inputs: bool = False) -> tuple[list, ...]:
+    """Lexicon label, score, topics, topic scores and reasons for each answer (None if blank).
+
+    With `model_inputs`, two more columns: the normalised text and the lexicon features,
+    so the model reuses this pass instead of normalising and scoring the texts again.
+    """
     from sentiment.nlp.pipeline import Preparer, row_memo
     from sentiment.nlp.topics import assign_prepared, codebook
 
     book = codebook()
     preparer = Preparer()
-    tag = (preparer.normaliser, book)  # objects, not ids: a key keeps them alive
+    tag = (preparer.normaliser, book, model_inputs)  # objects, not ids: a key keeps them alive
     n = len(items)
     sentiments: list[str | None] = [None] * n
     scores: list[float] = [math.nan] * n
     topics = [""] * n
     topic_scores = ["{}"] * n
     reasons = ["[]"] * n
-    dumps = json.dumps
+    normalised: list[str] = [""] * n
+    features: list[tuple[float, ...]] = [_ZERO_FEATURES] * n
+    dumps = _JSON.encode
     for row, text in enumerate(items):
         if _is_blank(text):
             continue
@@ -181,21 +244,27 @@ def _rule_rows(items: list[object]) -> tuple[list, list, list, list, list]:
                 result.label,
                 round(result.score, 4),
                 "|".join(chosen),
-                dumps(per_code, ensure_ascii=False),
-                dumps(result.reasons, ensure_ascii=False),
+                dumps(per_code),
+                dumps(result.reasons),
             )
+            if model_inputs:
+                hit += (_normalised_text(prepared.tokens), tuple(result.features))
             if len(row_memo) >= 200_000:
                 row_memo.clear()
             row_memo[key] = hit
-        sentiments[row], scores[row], topics[row], topic_scores[row], reasons[row] = hit
+        sentiments[row], scores[row], topics[row], topic_scores[row], reasons[row] = hit[:5]
+        if model_inputs:
+            normalised[row], features[row] = hit[5], hit[6]
+    if model_inputs:
+        return sentiments, scores, topics, topic_scores, reasons, normalised, features
     return sentiments, scores, topics, topic_scores, reasons
 
 
-def _rule_rows_worker(items: list[object]) -> tuple[tuple, dict[str, str]]:
+def _rule_rows_worker(job: tuple[list[object], bool]) -> tuple[tuple, dict[str, str]]:
     """Child-process job: the rows plus the stems it had to compute (the parent saves them)."""
     from sentiment.nlp.stem import default_cache
 
-    rows = _rule_rows(items)
+    rows = _rule_rows(*job)
     return rows, default_cache().take_new()
 
 
@@ -229,7 +298,7 @@ def _fork_context():  # -> multiprocessing context or None
     return multiprocessing.get_context("fork")
 
 
-def _parallel_rule_rows(items: list[object], workers: int) -> tuple[list, list, list, list, list]:
+def _parallel_rule_rows(items: list[object], workers: int, model_inputs: bool = False) -> tuple[list, ...]:
     """Split the answers over `workers` forked processes; new stems come back to this one."""
     from concurrent.futures import ProcessPoolExecutor
 
@@ -237,15 +306,15 @@ def _parallel_rule_rows(items: list[object], workers: int) -> tuple[list, list, 
 
     context = _fork_context()
     if context is None:
-        return _rule_rows(items)
+        return _rule_rows(items, model_inputs)
     default_cache()  # build the caches once here; the workers inherit them
-    _rule_rows(items[:1])
+    _rule_rows(items[:1], model_inputs)
     size = -(-len(items) // workers)
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-        parts = list(pool.map(_rule_rows_worker, chunks))
+        parts = list(pool.map(_rule_rows_worker, [(c, model_inputs) for c in chunks]))
     cache = default_cache()
-    merged: tuple[list, ...] = ([], [], [], [], [])
+    merged: tuple[list, ...] = tuple([] for _ in parts[0][0])
     for rows, new_stems in parts:
         cache.add(new_stems)
         for target, column in zip(merged, rows, strict=True):
@@ -268,6 +337,10 @@ def score_texts(
     (`lexicon-<hash of the data files>` or the trained model's version). The index follows
     `texts` when it is a Series, else 0..n-1. Stems new to the cache are saved at the end.
 
+    Each distinct answer is scored once and the rows copied to its repeats. One
+    normalise/stem pass serves the lexicon, the topics and (scorer "model") the model's
+    n-gram and lexicon features.
+
     `workers`: processes for the rule scoring; default `$SENTIMENT_NLP_WORKERS`, else one per
     CPU from 20,000 answers up and a single process below. Workers are forked, and only when
     no other thread runs (else scoring stays in this process).
@@ -277,32 +350,38 @@ def score_texts(
     import numpy as np
     import pandas as pd
 
-    items = list(texts)
-    n = len(items)
-    count = _worker_count(workers, n)
+    model = _load_scoring_model(model_path) if scorer == "model" else None
+    distinct, codes = _distinct(texts)
+    with_model = model is not None and bool(distinct)
+    count = _worker_count(workers, len(distinct))
     if count > 1:
-        sentiments, score_list, topics, topic_scores, reasons = _parallel_rule_rows(items, count)
+        columns = _parallel_rule_rows(distinct, count, with_model)
     else:
-        sentiments, score_list, topics, topic_scores, reasons = _rule_rows(items)
+        columns = _rule_rows(distinct, with_model)
+    sentiments, score_list, topics, topic_scores, reasons = columns[:5]
     scores = np.asarray(score_list, dtype=float)
     version = lexicon_version()
-    if scorer == "model" and n:
-        blank = [_is_blank(t) for t in items]
-        model_input = [None if b else str(t) for t, b in zip(items, blank, strict=True)]
-        frame, version = _model_sentiment(model_input, model_path)
-        for row in range(n):
-            if blank[row]:
-                continue
-            sentiments[row] = str(frame.at[row, "sentiment"])
-            scores[row] = float(frame.at[row, "sentiment_score"])
+    if model is not None:
+        version = str(getattr(model, "version", None) or "model")
+    if with_model:
+        labels, model_scores, version = _model_sentiment(model, distinct, columns[5], columns[6])
+        sentiments, scores = list(labels), model_scores
     _save_stems()
+
+    def spread(values, blank: object, dtype: object = object) -> np.ndarray:
+        # One value per distinct answer plus the blank value last: code -1 picks it.
+        column = np.empty(len(values) + 1, dtype=dtype)
+        column[: len(values)] = values
+        column[-1] = blank
+        return column[codes]
+
     out = pd.DataFrame(
         {
-            "sentiment": pd.Series(sentiments, dtype="object"),
-            "sentiment_score": scores,
-            "topics": topics,
-            "topic_scores": topic_scores,
-            "reasons": reasons,
+            "sentiment": pd.Series(spread(sentiments, None), dtype="object"),
+            "sentiment_score": spread(scores, math.nan, float),
+            "topics": spread(topics, ""),
+            "topic_scores": spread(topic_scores, "{}"),
+            "reasons": spread(reasons, "[]"),
             "scorer": scorer,
             "model_version": version,
         }

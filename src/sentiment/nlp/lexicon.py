@@ -189,16 +189,34 @@ def _label(score: float, threshold: float) -> str:
     return "netral"
 
 
+_followers: list = [None, {}]  # [rules object, its followers]: Rules holds dicts, no hash
+
+
+def _phrase_followers(rl: Rules) -> dict[str, frozenset[str]]:
+    """First word → second words of the multi-word terms and markers."""
+    if _followers[0] is not rl:
+        follow: dict[str, set[str]] = {}
+        for phrase in rl.phrases:
+            words = phrase.split()
+            if len(words) > 1:
+                follow.setdefault(words[0], set()).add(words[1])
+        _followers[1] = {head: frozenset(words) for head, words in follow.items()}
+        _followers[0] = rl
+    return _followers[1]
+
+
 def _tokens_with_phrases(
     tokens: Sequence[str], stems: Sequence[str], rl: Rules
 ) -> list[tuple[str, str]]:
     """Merge multi-word terms ("luar biasa", "tidak ada") into single items: (surface, stem)."""
     out: list[tuple[str, str]] = []
     i, n = 0, len(tokens)
-    heads, phrases = rl.phrase_heads, rl.phrases
+    phrases = rl.phrases
+    follow = _phrase_followers(rl)
     while i < n:
         tok = tokens[i]
-        if tok in heads:
+        # a phrase can start here only if the next word continues one ("tidak" + "ada")
+        if i + 1 < n and tokens[i + 1] in follow.get(tok, ()):
             if i + 2 < n:
                 three = f"{tok} {tokens[i + 1]} {tokens[i + 2]}"
                 if three in phrases:

@@ -19,6 +19,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import sklearn
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -32,6 +33,8 @@ DEFAULT_MODEL_DIR = MODELS_DIR / "default"
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
 FEATURE_SET = "word12+charwb25+lexicon/v1"
+# Answers per sparse n-gram matrix at prediction: bounds memory, costs no speed.
+PREDICT_BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,11 @@ def lexicon_many(texts: Sequence[object]) -> np.ndarray:
 def build_pipeline(config: ModelConfig = ModelConfig()) -> Pipeline:
     """Unfitted pipeline: raw texts in, class probabilities out."""
     words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                            max_features=config.word_max_features, token_pattern=r"(?u)\b\w+\b")
+                            max_features=config.word_max_features, token_pattern=r"(?u)\b\w+\b",
+                            dtype=np.float32)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                            min_df=config.char_min_df, max_features=config.char_max_features)
+                            min_df=config.char_min_df, max_features=config.char_max_features,
+                            dtype=np.float32)
     text_features = Pipeline([
         ("normalise", FunctionTransformer(normalise_many)),
         ("ngrams", FeatureUnion([("word", words), ("char", chars)])),
@@ -114,6 +119,62 @@ class TrainedModel:
             if label not in frame:
                 frame[label] = 0.0
         return frame[list(LABELS)]
+
+    def _parts(self) -> tuple[Any, Any, float, float, Any] | None:
+        """(n-gram union, lexicon scaler, their weights, classifier) of a `build_pipeline` model."""
+        try:
+            features = self.pipeline.named_steps["features"]
+            steps = dict(features.transformer_list)
+            ngrams = steps["text"].named_steps["ngrams"]
+            scale = steps["lexicon"].named_steps["scale"]
+            classifier = self.pipeline.named_steps["classify"]
+        except (AttributeError, KeyError, TypeError):
+            return None
+        if [name for name, _ in features.transformer_list] != ["text", "lexicon"]:
+            return None
+        weights = features.transformer_weights or {}
+        return ngrams, scale, weights.get("text", 1.0), weights.get("lexicon", 1.0), classifier
+
+    def predict_prepared(
+        self, normalised: Sequence[str], lexicon: Sequence[Sequence[float]],
+        batch: int = PREDICT_BATCH,
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Labels and P(pos) − P(neg) from texts the NLP core already normalised and scored.
+
+        Skips the pipeline's own normalising and lexicon steps (the caller ran them once for
+        all scorers); the same numbers as `predict_frame` on the raw texts. Works in batches
+        so the sparse n-gram matrix stays small. None when the pipeline is not from
+        `build_pipeline` (call `predict_frame` then).
+        """
+        parts = self._parts()
+        if parts is None:
+            return None
+        ngrams, scale, text_weight, lexicon_weight, classifier = parts
+        classes = list(classifier.classes_)
+        labels = np.empty(len(normalised), dtype=object)
+        scores = np.zeros(len(normalised), dtype=float)
+        pos = classes.index("positif") if "positif" in classes else None
+        neg = classes.index("negatif") if "negatif" in classes else None
+        for start in range(0, len(normalised), batch):
+            stop = start + batch
+            text_x = ngrams.transform(list(normalised[start:stop]))
+            lex_x = scale.transform(np.asarray(lexicon[start:stop], dtype=np.float64))
+            if text_weight != 1.0:
+                text_x = text_x * text_weight
+            if lexicon_weight != 1.0:
+                lex_x = lex_x * lexicon_weight
+            x = sparse.hstack([text_x, sparse.csr_matrix(lex_x)], format="csr")
+            proba = classifier.predict_proba(x)
+            # idxmax order of predict_frame: the first of LABELS among equal maxima
+            ordered = np.column_stack([
+                proba[:, classes.index(label)] if label in classes else np.zeros(len(proba))
+                for label in LABELS
+            ])
+            labels[start:stop] = np.asarray(LABELS, dtype=object)[ordered.argmax(axis=1)]
+            p_pos = proba[:, pos] if pos is not None else 0.0
+            p_neg = proba[:, neg] if neg is not None else 0.0
+            scores[start:stop] = np.clip(p_pos - p_neg, -1.0, 1.0).round(4)
+        return labels, scores
 
     def predict_frame(self, texts: Sequence[object]) -> pd.DataFrame:
         """sentiment (positif/netral/negatif) and sentiment_score = P(pos) − P(neg) in [-1, 1].

@@ -131,14 +131,12 @@ class Normaliser:
 
     def tokens(self, text: str) -> list[str]:
         """Normalised tokens of a text (punctuation kept as tokens)."""
-        out: list[str] = []
-        memo = self._memo
-        for raw in raw_tokens(unicodedata.normalize("NFKC", text)):
-            hit = memo.get(raw)
-            if hit is None:
-                hit = self.token(raw)
-            out.extend(hit)
-        return out
+        raws = raw_tokens(unicodedata.normalize("NFKC", text))
+        try:  # every token seen before: C-level lookups, no Python loop
+            parts = list(map(self._memo.__getitem__, raws))
+        except KeyError:
+            parts = list(map(self.token, raws))
+        return list(itertools.chain.from_iterable(parts))
 
     def text(self, text: str) -> str:
         """Normalised text: tokens joined by spaces, punctuation attached to the word before."""

@@ -11,7 +11,9 @@ from sentiment.nlp.tokenise import is_word
 _MEMO_LIMIT = 200_000
 _memo: dict[tuple[str, object], Prepared] = {}
 # Finished rows per distinct answer: survey answers repeat ("aman", "tidak tahu", "-").
-row_memo: dict[tuple[str, object, object], tuple] = {}
+row_memo: dict[tuple, tuple] = {}
+# Token → stem for every token kind (punctuation and numbers stem to themselves).
+_token_stems: dict[str, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,17 +38,27 @@ class Preparer:
         if hit is not None:
             return hit
         tokens = self.normaliser.tokens(text)
-        known = self.cache.known
-        stem = self.cache.stem
-        # Numbers, punctuation, tags and emoji are their own stems (Sastrawi leaves digits alone).
-        stems = tuple(
-            known.get(t) or (stem(t) if t[0].isalpha() and is_word(t) else t) for t in tokens
-        )
+        try:  # every token seen before: one C-level pass of dict lookups
+            stems = tuple(map(_token_stems.__getitem__, tokens))
+        except KeyError:
+            stems = tuple(map(self._stem_of, tokens))
         prepared = Prepared(tuple(tokens), stems)
         if len(_memo) >= _MEMO_LIMIT:
             _memo.clear()
         _memo[key] = prepared
         return prepared
+
+    def _stem_of(self, token: str) -> str:
+        hit = _token_stems.get(token)
+        if hit is None:
+            # Numbers, punctuation, tags and emoji are their own stems (Sastrawi leaves digits alone).
+            hit = self.cache.known.get(token) or (
+                self.cache.stem(token) if token[0].isalpha() and is_word(token) else token
+            )
+            if len(_token_stems) >= _MEMO_LIMIT:
+                _token_stems.clear()
+            _token_stems[token] = hit
+        return hit
 
 
 def prepare(text: str) -> Prepared:
@@ -58,3 +70,4 @@ def clear_memo() -> None:
     """Forget memoised answers (after changing slang or the stem cache)."""
     _memo.clear()
     row_memo.clear()
+    _token_stems.clear()

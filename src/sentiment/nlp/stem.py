@@ -143,6 +143,23 @@ class StemCache:
             stems, stem = self._stems, self.stem
             return [stems.get(w) or stem(w) for w in words]
 
+    def stem_categorical(self, tokens: Any) -> Any:
+        """Stems of a categorical token column (pandas Categorical or category Series).
+
+        Each distinct word is looked up once and the row codes are reused, so the cost per
+        token is an integer copy: the fast path for long token streams stored as categories
+        (Arrow/Parquet dictionary columns, `Series.astype("category")`). Returns a Categorical.
+        """
+        import numpy as np
+        import pandas as pd
+
+        values = tokens.array if isinstance(tokens, pd.Series) else tokens
+        stems = self.stem_many(values.categories.tolist())
+        stem_codes, stem_values = pd.factorize(np.asarray(stems, dtype=object))
+        # One extra slot for missing tokens: code -1 picks it and stays -1.
+        remap = np.append(stem_codes, -1).astype(values.codes.dtype)
+        return pd.Categorical.from_codes(remap[values.codes], categories=stem_values)
+
     def take_new(self) -> dict[str, str]:
         """Hand over the stems computed since the last save (they will not be saved here)."""
         with self._lock:

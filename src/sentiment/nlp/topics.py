@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,11 @@ class Codebook:
     surface_heads: frozenset[str]
     stem_heads: frozenset[str]
     order: dict[str, int]
+    # token → `_token_entry`: most tokens match nothing, one lookup tells
+    token_memo: dict[str, tuple] = field(default_factory=dict)
+    # first word → second words of the multi-word terms (a phrase lookup only when it can hit)
+    surface_next: dict[str, frozenset[str]] = field(default_factory=dict)
+    stem_next: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _add(index: dict[tuple[str, ...], dict[str, float]], key: tuple[str, ...], code: str,
@@ -79,7 +84,7 @@ def build_codebook(raw: dict[str, Any]) -> Codebook:
     fallback = str(raw.get("fallback") or next(iter(codes)))
     if fallback not in codes:
         raise SentimentError(f"topics codebook: fallback {fallback!r} is not a code")
-    return Codebook(
+    book = Codebook(
         codes=tuple(codes),
         labels=labels,
         descriptions=descriptions,
@@ -93,6 +98,13 @@ def build_codebook(raw: dict[str, Any]) -> Codebook:
         stem_heads=frozenset(k[0] for k in stems if len(k) > 1),
         order={code: i for i, code in enumerate(codes)},
     )
+    for index, follow in ((surface, book.surface_next), (stems, book.stem_next)):
+        pairs: dict[str, set[str]] = {}
+        for key in index:
+            if len(key) > 1:
+                pairs.setdefault(key[0], set()).add(key[1])
+        follow.update({head: frozenset(words) for head, words in pairs.items()})
+    return book
 
 
 @lru_cache(maxsize=4)
@@ -106,43 +118,65 @@ def codebook() -> Codebook:
     return _codebook_for(str(path), path.stat().st_mtime)
 
 
+def _token_entry(book: Codebook, tok: str, st: str) -> tuple:
+    """(stem, may start a phrase, single-word key, its codes or None) of one token, memoised."""
+    key: tuple[str, ...] = (tok,)
+    hit = book.surface.get(key)
+    if hit is None:
+        key = (st,)
+        hit = book.stems.get(key)
+    entry = (st, book.surface_next.get(tok), book.stem_next.get(st), key, hit)
+    memo = book.token_memo
+    if len(memo) >= 200_000:
+        memo.clear()
+    memo[tok] = entry
+    return entry
+
+
+def _word_pairs(prepared: Prepared) -> list[tuple[str, str]]:
+    """(token, stem) of the words, numbers and tags: punctuation and emoji dropped."""
+    return [(t, s) for t, s in zip(prepared.tokens, prepared.stems, strict=True)
+            if t[0].isalnum()]
+
+
 def raw_topic_scores(prepared: Prepared, book: Codebook | None = None) -> dict[str, float]:
     """Sum of matched seed-term weights per code; longest phrase wins, each term counts once."""
-    book = book or codebook()
-    toks: list[str] = []
-    sts: list[str] = []
-    for t, s in zip(prepared.tokens, prepared.stems, strict=True):
-        if t[0].isalnum():
-            toks.append(t)
-            sts.append(s)
+    return _raw_scores(_word_pairs(prepared), book or codebook())
+
+
+def _raw_scores(pairs: list[tuple[str, str]], book: Codebook) -> dict[str, float]:
     surface_get, stems_get = book.surface.get, book.stems.get
-    surface_heads, stem_heads = book.surface_heads, book.stem_heads
+    memo_get = book.token_memo.get
     seen: set[tuple[str, ...]] = set()
     totals: dict[str, float] = {}
     weak: dict[str, float] = {}
-    i, n = 0, len(toks)
+    i, n = 0, len(pairs)
     while i < n:
-        tok, st = toks[i], sts[i]
-        hit = key = None
+        tok, st = pairs[i]
+        entry = memo_get(tok)
+        if entry is None or entry[0] != st:
+            entry = _token_entry(book, tok, st)
+        _, surface_next, stem_next, key, hit = entry
         size = 1
-        if n - i > 1 and (tok in surface_heads or st in stem_heads):
-            for size in range(min(_MAX_N, n - i), 1, -1):
-                key = tuple(toks[i : i + size])
-                hit = surface_get(key)
-                if hit is None:
-                    key = tuple(sts[i : i + size])
-                    hit = stems_get(key)
-                if hit is not None:
+        if (surface_next or stem_next) and i + 1 < n and (
+            (surface_next and pairs[i + 1][0] in surface_next)
+            or (stem_next and pairs[i + 1][1] in stem_next)
+        ):
+            window = pairs[i : i + _MAX_N]
+            for size in range(len(window), 1, -1):
+                phrase = tuple(t for t, _ in window[:size])
+                found = surface_get(phrase)
+                if found is None:
+                    phrase = tuple(s for _, s in window[:size])
+                    found = stems_get(phrase)
+                if found is not None:
+                    key, hit = phrase, found
                     break
             else:
                 size = 1
-        if hit is None:
-            size = 1
-            key = (tok,)
-            hit = surface_get(key)
-            if hit is None:
-                key = (st,)
-                hit = stems_get(key)
+        elif hit is None:
+            i += 1
+            continue
         i += size
         if hit is None or key in seen:
             continue
@@ -176,6 +210,16 @@ def select_codes(totals: dict[str, float], book: Codebook | None = None) -> list
     return chosen
 
 
+_SHARES: dict[float, float] = {}  # totals are sums of a few weights: few distinct values
+
+
+def _share(value: float) -> float:
+    share = round(1.0 - math.exp(-value), 3)
+    if len(_SHARES) < 10_000:
+        _SHARES[value] = share
+    return share
+
+
 def _by_value(item: tuple[str, float]) -> float:
     return -item[1]
 
@@ -185,12 +229,13 @@ def assign_prepared(
 ) -> tuple[list[str], dict[str, float]]:
     """Codes for one prepared answer and a score in [0, 1] per matched code."""
     book = book or codebook()
-    if not any(t[0].isalnum() for t in prepared.tokens):
+    pairs = _word_pairs(prepared)
+    if not pairs:
         return [], {}  # only punctuation or emoji ("-", "..."): nothing to code
-    totals = raw_topic_scores(prepared, book)
+    totals = _raw_scores(pairs, book)
     chosen = select_codes(totals, book)
     scores = {
-        code: round(1.0 - math.exp(-value), 3)
+        code: _SHARES.get(value) or _share(value)
         for code, value in sorted(totals.items(), key=_by_value)
     }
     if not totals:
