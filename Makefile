@@ -41,7 +41,7 @@ bench: install
 	$(BIN)/python bench/bench_load.py
 
 audit: install
-	SENTIMENT_PSEUDONYM_KEY="$(DEMO_KEY)" $(BIN)/python scripts/audit.py
+	SENTIMENT_PSEUDONYM_KEY="$(DEMO_KEY)" SENTIMENT_TEST_PG_URL="$${SENTIMENT_TEST_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}" $(BIN)/python scripts/audit.py
 
 serve: install
 	bash scripts/serve.sh

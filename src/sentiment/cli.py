@@ -181,6 +181,7 @@ def run_pipeline(source: Path, db: str | None, *, scorer: str, quiet: bool, inde
 
 def _register_commands() -> None:
     from sentiment.analysis.cli import register as register_analysis
+    from sentiment.erase_cli import register as register_erase
     from sentiment.export.cli import register as register_export
     from sentiment.nlp.cli import register as register_nlp
     from sentiment.nlp.cli_model import register as register_nlp_model
@@ -189,7 +190,8 @@ def _register_commands() -> None:
     from sentiment.report.cli import register as register_report
 
     for register in (register_nlp, register_nlp_model, register_privacy, register_analysis,
-                     register_export, register_report, register_ops):
+                     register_export, register_report, register_ops,
+                     register_erase):
         register(app)
 
 

@@ -315,6 +315,16 @@ def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def _scrub_surrogates(value):
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if isinstance(value, list):
+        return [_scrub_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub_surrogates(k): _scrub_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def read_json_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
     try:
         text = data.decode("utf-8-sig")
@@ -329,6 +339,12 @@ def read_json_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
     if json_depth(document) > limits.max_json_depth:
         raise InputError(name, f"JSON nested deeper than {limits.max_json_depth} levels")
     warnings: list[str] = []
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        # "\ud800" escapes decode to lone surrogates, which no UTF-8 store accepts
+        document = _scrub_surrogates(document)
+        warnings.append(f"{name}: invalid characters (lone UTF-16 surrogates) replaced by U+FFFD")
     if isinstance(document, dict):
         records = document.get("results")
         if not isinstance(records, list):

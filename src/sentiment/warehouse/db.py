@@ -83,13 +83,22 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _migration_lock(conn: Connection) -> None:
+    """Two runs preparing a new PostgreSQL warehouse at once: the second waits, then finds
+    the schema current. (SQLite's BEGIN IMMEDIATE already serialises them.)"""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7310252, hashtext(current_schema()))"))
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with writing(engine) as conn:
+        _migration_lock(conn)
         command.upgrade(_alembic_config(conn), revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     with writing(engine) as conn:
+        _migration_lock(conn)
         command.downgrade(_alembic_config(conn), revision)
 
 
