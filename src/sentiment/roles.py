@@ -15,16 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from sentiment.errors import SentimentError
+from sentiment.query import ANALYST_VIEWS  # noqa: E402  (one list of published views)
 
-ANALYST_VIEWS = (
-    "v_responses_long",
-    "v_text_scores",
-    "v_tension_by_wave",
-    "v_topic_share_by_wave",
-    "v_scale_reliability",
-    "v_tension_change",
-    "v_tension_trend",
-)
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
