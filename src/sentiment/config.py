@@ -42,8 +42,11 @@ def load_yaml(name: str | Path) -> Any:
 
 
 def db_url(explicit: str | None = None) -> str:
-    """Database URL: an explicit value, else `$SENTIMENT_DB_URL`, else the local SQLite file."""
-    return explicit or os.environ.get(DB_URL_ENV) or DEFAULT_DB_URL
+    """Database URL: explicit, `$SENTIMENT_DB_URL`, the Prefect Secret block
+    `sentiment-db-url`, else the local SQLite file (one resolver for CLI and flows)."""
+    from sentiment.connections import resolve_db_url
+
+    return resolve_db_url(explicit)
 
 
 def quiet_telemetry() -> None:
