@@ -186,7 +186,7 @@ def test_cli_tension_and_alerts(sqlite_url):
     import typer
     from typer.testing import CliRunner
 
-    from sentiment.analysis.cli import register
+    from sentiment.cli.analysis import register
 
     _populate(prepare(sqlite_url))
     app = typer.Typer()

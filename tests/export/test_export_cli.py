@@ -10,7 +10,7 @@ import typer
 from export_fixtures import TENSION
 from typer.testing import CliRunner
 
-from sentiment.export.cli import register
+from sentiment.cli.export import register
 
 
 @pytest.fixture(scope="module")

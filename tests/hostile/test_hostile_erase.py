@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from sentiment import pipeline
 from sentiment.erase import erase_respondents, residual_rows
-from sentiment.erase_cli import register
+from sentiment.cli.erase import register
 from sentiment.forms.readers import read_export
 from sentiment.privacy.pseudonym import respondent_key
 from sentiment.warehouse import db

@@ -11,7 +11,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from typer.testing import CliRunner
 
 from sentiment.nlp import score_texts
-from sentiment.nlp.cli import register
+from sentiment.cli.nlp import register
 
 ROWS = [
     ("semoga tidak ada korban lagi", "positive", "tawuran_kekerasan"),

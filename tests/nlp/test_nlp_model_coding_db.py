@@ -158,7 +158,7 @@ def test_consensus_labels_feed_training(warehouse, tmp_path: Path):
 def _cli():
     from typer import Typer
 
-    from sentiment.nlp.cli_model import register
+    from sentiment.cli.coding import register
 
     app = Typer()
     register(app)

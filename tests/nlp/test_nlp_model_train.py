@@ -129,7 +129,7 @@ def test_score_texts_uses_the_model_scorer():
 
 
 def test_cli_train_writes_a_model(tmp_path: Path):
-    from sentiment.nlp.cli_model import register
+    from sentiment.cli.coding import register
 
     data = tmp_path / "labels.csv"
     pd.DataFrame({"kalimat": TEXTS, "kelas": [{"positif": "positive", "negatif": "negative",

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
-from sentiment.ops_cli import register
+from sentiment.cli.db import register
 from sentiment.roles import ANALYST_VIEWS
 
 

@@ -7,7 +7,7 @@ import csv
 import typer
 from typer.testing import CliRunner
 
-from sentiment.privacy.cli import register
+from sentiment.cli.privacy import register
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ from report_views import TENSION, WAVE, build_views_db
 from typer.testing import CliRunner
 
 from sentiment.config import flows_dir
-from sentiment.report.cli import register
+from sentiment.cli.report import register
 
 
 @pytest.fixture

@@ -180,14 +180,14 @@ def run_pipeline(source: Path, db: str | None, *, scorer: str, quiet: bool, inde
 
 
 def _register_commands() -> None:
-    from sentiment.analysis.cli import register as register_analysis
-    from sentiment.erase_cli import register as register_erase
-    from sentiment.export.cli import register as register_export
-    from sentiment.nlp.cli import register as register_nlp
-    from sentiment.nlp.cli_model import register as register_nlp_model
-    from sentiment.ops_cli import register as register_ops
-    from sentiment.privacy.cli import register as register_privacy
-    from sentiment.report.cli import register as register_report
+    from sentiment.cli.analysis import register as register_analysis
+    from sentiment.cli.erase import register as register_erase
+    from sentiment.cli.export import register as register_export
+    from sentiment.cli.nlp import register as register_nlp
+    from sentiment.cli.coding import register as register_nlp_model
+    from sentiment.cli.db import register as register_ops
+    from sentiment.cli.privacy import register as register_privacy
+    from sentiment.cli.report import register as register_report
 
     for register in (register_nlp, register_nlp_model, register_privacy, register_analysis,
                      register_export, register_report, register_ops,
