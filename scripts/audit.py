@@ -102,7 +102,9 @@ def corpus_figures(folder: Path) -> dict[str, int]:
 def sample_run_figures(folder: Path) -> dict[str, int]:
     import sqlalchemy as sa
 
-    from sentiment import audit, pipeline
+    from sentiment import audit
+    from sentiment.flows import steps
+    from sentiment.settings import Settings
     from sentiment.export.tidy import export_dataset
     from sentiment.warehouse import db
 
@@ -113,7 +115,7 @@ def sample_run_figures(folder: Path) -> dict[str, int]:
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     try:
-        rows = pipeline.ingest_files(pipeline.discover_exports(SAMPLES), url, DEMO_KEY.encode())
+        rows = steps.ingest(steps.discover_exports(SAMPLES), Settings.resolve(url, key=DEMO_KEY.encode()))
         exports = folder / "exports"
         for shape in ("wide", "long", "texts"):
             export_dataset(exports / f"{shape}.csv", "csv", url, shape=shape)

@@ -75,11 +75,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def build_sample_warehouse(url: str) -> str:
     """Ingest every bundled sample export and compute the analysis (no Prefect)."""
-    from sentiment import pipeline
+    from sentiment.flows import steps
+    from sentiment.settings import Settings
     from sentiment.analysis.compute import compute_all, run_alerts
     from sentiment.warehouse import db
 
-    pipeline.ingest_files(pipeline.discover_exports(EXPORTS), url, TEST_KEY)
+    steps.ingest(steps.discover_exports(EXPORTS), Settings.resolve(url, key=TEST_KEY))
     engine = db.get_engine(url)
     compute_all(engine)
     run_alerts(engine)

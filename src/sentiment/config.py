@@ -1,40 +1,46 @@
-"""Where the project's configuration lives: the `schemas/` folder and environment settings."""
+"""The programme folder's files: where they are and how they are read (cached until changed).
+
+Settings from the environment live in `sentiment.settings`; this module only re-exports the
+few names older callers use.
+"""
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_DB_URL = "sqlite:///warehouse.db"
-PSEUDONYM_KEY_ENV = "SENTIMENT_PSEUDONYM_KEY"
-DB_URL_ENV = "SENTIMENT_DB_URL"
+from sentiment.errors import SentimentError
+from sentiment.settings import (  # noqa: F401 - re-exported
+    DB_URL_ENV,
+    DEFAULT_DB_URL,
+    PSEUDONYM_KEY_ENV,
+    mask_url,
+    quiet_telemetry,
+    resolve_db_url,
+    schemas_dir,
+)
+
 TIMEZONE = "Asia/Jakarta"
-
-
-def schemas_dir() -> Path:
-    """The `schemas/` folder: `$SENTIMENT_SCHEMAS_DIR`, the checkout's, or the wheel's copy."""
-    override = os.environ.get("SENTIMENT_SCHEMAS_DIR")
-    if override:
-        return Path(override)
-    for candidate in (_PACKAGE_DIR.parents[1] / "schemas", _PACKAGE_DIR / "_schemas"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("schemas/ folder not found; set SENTIMENT_SCHEMAS_DIR")
 
 
 @lru_cache(maxsize=64)
 def _load_yaml_cached(path: str, mtime: float) -> Any:
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        try:
+            return yaml.safe_load(handle)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" line {mark.line + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise SentimentError(f"{path}{where}: {problem}") from None
 
 
 def load_yaml(name: str | Path) -> Any:
-    """Parse a YAML file from `schemas/` (or an absolute path), cached until it changes."""
+    """Parse a YAML file from the programme folder (or an absolute path), cached until it
+    changes; a YAML slip is a one-line error naming file and line."""
     path = Path(name)
     if not path.is_absolute():
         path = schemas_dir() / path
@@ -43,35 +49,5 @@ def load_yaml(name: str | Path) -> Any:
 
 def db_url(explicit: str | None = None) -> str:
     """Database URL: explicit, `$SENTIMENT_DB_URL`, the Prefect Secret block
-    `sentiment-db-url`, else the local SQLite file (one resolver for CLI and flows)."""
-    from sentiment.connections import resolve_db_url
-
+    `sentiment-db-url`, else the local SQLite file (see `sentiment.settings`)."""
     return resolve_db_url(explicit)
-
-
-def quiet_telemetry() -> None:
-    """Turn off Prefect and GX analytics before either library is imported."""
-    for name, value in (
-        ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
-        ("DO_NOT_TRACK", "1"),
-        ("GX_ANALYTICS_ENABLED", "false"),
-    ):
-        os.environ.setdefault(name, value)
-
-
-def flows_dir() -> Path:
-    """The `flows/` folder: the checkout's, or the wheel's copy."""
-    for candidate in (_PACKAGE_DIR.parents[1] / "flows", _PACKAGE_DIR / "_flows"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("flows/ folder not found")
-
-
-def mask_url(url: str) -> str:
-    """A database URL safe to print: the password replaced by ***."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a URL we can parse: print nothing of it
-        return "<database URL>"

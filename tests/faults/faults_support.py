@@ -14,7 +14,7 @@ KEY = b"kali-pasir-pulse-FAULTS-key-0123456789"
 def sample_load_batch(name: str = "2025-05_remaja_kobo.csv", copies: int = 1):
     """The sample file through read → validate → protect → score, as a LoadBatch; `copies` > 1
     repeats its rows under new submission ids and pseudonyms to make a bigger batch."""
-    from sentiment import pipeline
+    from sentiment.flows import steps
     from sentiment.forms.readers import read_export
     from sentiment.nlp import score_texts
     from sentiment.privacy.protect import protect_frame
@@ -25,9 +25,9 @@ def sample_load_batch(name: str = "2025-05_remaja_kobo.csv", copies: int = 1):
     batch = read_export(SAMPLES / name)
     result = validate_batch(batch)
     protected = protect_frame(result.valid, batch.form, KEY)
-    texts = pipeline.text_rows(protected, batch.form)
+    texts = steps.text_rows(protected, batch.form)
     texts = texts.join(score_texts(texts["text_redacted"].tolist()))
-    quarantine = pipeline.quarantine_rows(result, batch, KEY)
+    quarantine = steps.quarantine_rows(result, batch, KEY)
     if copies > 1:
         protected = pd.concat([_copy(protected, i) for i in range(copies)], ignore_index=True)
         texts = pd.concat([_copy(texts, i) for i in range(copies)], ignore_index=True)

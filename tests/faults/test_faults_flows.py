@@ -17,7 +17,9 @@ import sqlalchemy as sa
 from faults_support import counts
 from sqlalchemy import event
 
-from sentiment import audit, pipeline
+from sentiment import audit
+from sentiment.flows import steps
+from sentiment.settings import Settings
 from sentiment.privacy.pseudonym import key_fingerprint
 from sentiment.warehouse import db
 
@@ -32,7 +34,7 @@ KEY = "kali-pasir-pulse-FLOWS-test-key-0123"
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, int]]:
     """Table counts after one plain, sequential ingest of the small sample file."""
     url = f"sqlite:///{tmp_path_factory.mktemp('ref') / 'ref.db'}"
-    pipeline.ingest_files([SAMPLES / SMALL[0]], url, KEY.encode())
+    steps.ingest([SAMPLES / SMALL[0]], Settings.resolve(url, key=KEY.encode()))
     return {"one": counts(url)}
 
 
@@ -53,9 +55,9 @@ def test_retry_condition_only_for_a_dropped_connection() -> None:
     from prefect.states import Completed, Failed
     from sqlalchemy.exc import IntegrityError, OperationalError
 
-    from sentiment.cli import load_flow_module
+    from importlib import import_module
 
-    condition = load_flow_module("ingest_surveys")._transient_db_error
+    condition = import_module("sentiment.flows.ingest")._transient_db_error
     dropped = OperationalError("UPDATE ingest_batch", {}, Exception("server closed the connection"))
     assert condition(None, None, Failed(data=dropped)) is True
     assert condition(None, None, Failed(data=IntegrityError("INSERT", {}, Exception("dup")))) is False
@@ -88,10 +90,10 @@ def _drop_connection_once(engine: sa.Engine, url: str) -> dict[str, int]:
 @pytest.mark.slow
 def test_dropped_connection_mid_load_is_retried_with_exact_totals(
         db_url: str, tmp_path: Path, prefect_api: str, reference, monkeypatch) -> None:
-    from sentiment.cli import load_flow_module
+    from importlib import import_module
 
     monkeypatch.setenv("SENTIMENT_PSEUDONYM_KEY", KEY)
-    flow_module = load_flow_module("ingest_surveys")
+    flow_module = import_module("sentiment.flows.ingest")
     fired = _drop_connection_once(db.get_engine(db_url), db_url)
 
     rows = flow_module.ingest_surveys(source=str(_inbox(tmp_path, SMALL[:1])), db_url=db_url)

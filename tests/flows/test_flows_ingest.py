@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sample_paths import EXPORTS, TEST_KEY
 
-from sentiment.cli import load_flow_module
+from importlib import import_module
 from sentiment.warehouse import db
 
 FILES = ["2024-11_orang_tua_kobo.csv", "2025-02_remaja_gforms.csv"]
@@ -32,7 +32,7 @@ def inbox(tmp_path: Path) -> Path:
 
 def test_ingest_flow_twice_gives_identical_counts(prefect_harness, inbox, db_url, monkeypatch):
     monkeypatch.setenv("SENTIMENT_PSEUDONYM_KEY", TEST_KEY.decode())
-    flow = load_flow_module("ingest_surveys").ingest_surveys
+    flow = import_module("sentiment.flows.ingest").ingest_surveys
 
     first = flow(source=str(inbox), db_url=db_url)
     counts = db.table_counts(db.get_engine(db_url))
@@ -51,7 +51,7 @@ def test_flow_refuses_to_start_without_a_key(prefect_harness, inbox, sqlite_url,
     from sentiment.errors import MissingKeyError
 
     monkeypatch.delenv("SENTIMENT_PSEUDONYM_KEY", raising=False)
-    flow = load_flow_module("ingest_surveys").ingest_surveys
+    flow = import_module("sentiment.flows.ingest").ingest_surveys
     with pytest.raises(MissingKeyError):
         flow(source=str(inbox), db_url=sqlite_url)
     assert not sa.inspect(db.get_engine(sqlite_url)).get_table_names()

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
-from sentiment import pipeline
+from sentiment.flows import steps
+from sentiment.settings import Settings
 from sentiment.erase import erase_respondents, residual_rows
 from sentiment.cli.erase import register
 from sentiment.forms.readers import read_export
@@ -44,7 +45,7 @@ def _counts(url: str) -> dict[str, int]:
 @pytest.fixture
 def warehouse(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("SENTIMENT_PSEUDONYM_KEY", KEY)
-    pipeline.ingest_files([SAMPLE], db_url, KEY.encode())
+    steps.ingest([SAMPLE], Settings.resolve(db_url, key=KEY.encode()))
     return db_url
 
 

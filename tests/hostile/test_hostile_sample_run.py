@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from sentiment import audit, pipeline
+from sentiment import audit
+from sentiment.flows import steps
+from sentiment.settings import Settings
 from sentiment.warehouse import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +36,7 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory):
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     try:
-        rows = pipeline.ingest_files(pipeline.discover_exports(SAMPLES), url, KEY.encode())
+        rows = steps.ingest(steps.discover_exports(SAMPLES), Settings.resolve(url, key=KEY.encode()))
         for shape in ("wide", "long", "texts"):
             export_dataset(folder / "exports" / f"{shape}.csv", "csv", url, shape=shape)
     finally:

@@ -15,13 +15,13 @@ ROOT = Path(__file__).resolve().parents[2]
 VOLATILE = ("flow_run_id",)  # per-run values; plus every *_at timestamp column
 
 
+FLOW_MODULES = {"ingest_surveys": "sentiment.flows.ingest", "tension_index": "sentiment.flows.tension",
+                "wave_report": "sentiment.flows.report"}
+
+
 def load_flow_file(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"ops_test_flows.{name}", ROOT / "flows" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    """The package module holding flow `name` (flows live in `sentiment.flows`)."""
+    return importlib.import_module(FLOW_MODULES[name])
 
 
 def warehouse_contents(url: str) -> dict[str, pd.DataFrame]:

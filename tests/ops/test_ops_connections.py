@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from sentiment import connections
-from sentiment.config import DB_URL_ENV, DEFAULT_DB_URL
+from sentiment import settings as connections
+from sentiment.settings import DB_URL_ENV, DEFAULT_DB_URL
 
 
 def test_argument_then_environment_then_default(monkeypatch) -> None:
-    monkeypatch.setattr(connections, "_secret_block_value", lambda name: None)
+    monkeypatch.setattr(connections, "secret_block_value", lambda name: None)
     monkeypatch.delenv(DB_URL_ENV, raising=False)
     assert connections.resolve_db_url() == DEFAULT_DB_URL
     monkeypatch.setenv(DB_URL_ENV, "sqlite:///from-env.db")

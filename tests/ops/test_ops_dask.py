@@ -28,7 +28,7 @@ def test_dask_and_default_runner_give_identical_warehouses(
     from distributed import LocalCluster
     from prefect_dask import DaskTaskRunner
 
-    from sentiment import runners
+    from sentiment.flows import ingest as runners
 
     monkeypatch.setenv("SENTIMENT_PSEUDONYM_KEY", TEST_KEY.decode())
     flow = load_flow_file("ingest_surveys").ingest_surveys
@@ -57,17 +57,18 @@ def test_runner_choice_follows_the_environment(monkeypatch) -> None:
     from prefect.task_runners import ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner
 
-    from sentiment import runners
+    from sentiment.flows.ingest import task_runner
+    from sentiment.settings import DASK_ADDRESS_ENV, Settings
 
-    monkeypatch.delenv(runners.DASK_ADDRESS_ENV, raising=False)
-    assert isinstance(runners.task_runner(), ThreadPoolTaskRunner)
-    monkeypatch.setenv(runners.DASK_ADDRESS_ENV, "tcp://127.0.0.1:8786")
-    runner = runners.task_runner()
+    monkeypatch.delenv(DASK_ADDRESS_ENV, raising=False)
+    assert isinstance(task_runner(Settings.resolve().dask_address), ThreadPoolTaskRunner)
+    monkeypatch.setenv(DASK_ADDRESS_ENV, "tcp://127.0.0.1:8786")
+    runner = task_runner(Settings.resolve().dask_address)
     assert isinstance(runner, DaskTaskRunner) and runner.address == "tcp://127.0.0.1:8786"
 
 
 def test_chunks_cover_every_text_once_in_order() -> None:
-    from sentiment.runners import chunk_bounds
+    from sentiment.flows.steps import chunk_bounds
 
     for n, size in [(0, 5), (1, 5), (10, 5), (11, 5), (7, 20)]:
         bounds = chunk_bounds(n, size)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sentiment import inbox
-from sentiment.pipeline import file_sha256
+from sentiment.flows.steps import file_sha256
 
 
 def _drop(folder: Path, name: str, content: str) -> Path:
@@ -51,7 +51,7 @@ def test_failed_file_is_rejected_with_reason_and_never_overwritten(tmp_path: Pat
 
 
 def test_archive_and_rejected_folders_are_not_picked_up_again(tmp_path: Path) -> None:
-    from sentiment.pipeline import discover_exports
+    from sentiment.flows.steps import discover_exports
 
     path = _drop(tmp_path, "b.csv", "x\n1\n")
     inbox.archive_file(path, file_sha256(path))

@@ -89,7 +89,8 @@ def test_loader_can_run_an_ingest(roles) -> None:
     """The loader's grants are enough for the real ingest path on a migrated warehouse."""
     from sample_paths import EXPORTS, TEST_KEY
 
-    from sentiment import pipeline
+    from sentiment.flows import steps
+    from sentiment.settings import Settings
     from sentiment.warehouse import db
 
     url, _, loader, _ = roles
@@ -97,8 +98,8 @@ def test_loader_can_run_an_ingest(roles) -> None:
     with db.get_engine(url).begin() as conn:
         conn.exec_driver_sql("DELETE FROM warehouse_meta")
     loader_url = make_url(url).set(username=loader).render_as_string(hide_password=False)
-    files = pipeline.discover_exports(EXPORTS)[:1]
-    rows = pipeline.ingest_files(files, loader_url, TEST_KEY)
+    files = steps.discover_exports(EXPORTS)[:1]
+    rows = steps.ingest(files, Settings.resolve(loader_url, key=TEST_KEY))
     db.get_engine(loader_url).dispose()
     assert rows[0]["loaded"] > 0
 

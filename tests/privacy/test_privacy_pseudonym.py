@@ -10,6 +10,8 @@ import textwrap
 import pandas as pd
 import pytest
 
+from sentiment import settings as settings_module
+
 from sentiment.errors import MissingKeyError
 from sentiment.privacy import pseudonym
 from sentiment.privacy.pseudonym import (
@@ -169,20 +171,20 @@ def test_load_key_reads_the_environment_without_asking_prefect(monkeypatch):
     def fail(_name):
         raise AssertionError("Prefect must not be asked when the env var is set")
 
-    monkeypatch.setattr(pseudonym, "_prefect_secret", fail)
+    monkeypatch.setattr(settings_module, "secret_block_value", fail)
     monkeypatch.setenv("SENTIMENT_PSEUDONYM_KEY", KEY.decode())
     assert load_key() == KEY
 
 
 def test_load_key_falls_back_to_the_prefect_secret(monkeypatch):
     monkeypatch.delenv("SENTIMENT_PSEUDONYM_KEY", raising=False)
-    monkeypatch.setattr(pseudonym, "_prefect_secret", lambda name: "k" * 32)
+    monkeypatch.setattr(settings_module, "secret_block_value", lambda name: "k" * 32)
     assert load_key() == b"k" * 32
 
 
 def test_missing_key_tells_the_user_to_set_the_env_var(monkeypatch):
     monkeypatch.delenv("SENTIMENT_PSEUDONYM_KEY", raising=False)
-    monkeypatch.setattr(pseudonym, "_prefect_secret", lambda name: None)
+    monkeypatch.setattr(settings_module, "secret_block_value", lambda name: None)
     with pytest.raises(MissingKeyError, match="SENTIMENT_PSEUDONYM_KEY"):
         load_key()
 
@@ -210,9 +212,9 @@ def test_prefect_secret_block_is_read_only_when_an_api_is_configured(monkeypatch
 
     monkeypatch.setattr(Secret, "load", fake_load)
     with temporary_settings(restore_defaults={PREFECT_API_URL}):  # no API configured
-        assert pseudonym._prefect_secret("sentiment-pseudonym-key") is None
+        assert settings_module.secret_block_value("sentiment-pseudonym-key") is None
     with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
-        value = pseudonym._prefect_secret("sentiment-pseudonym-key")
+        value = settings_module.secret_block_value("sentiment-pseudonym-key")
     assert value == "secret-from-prefect-0123456789"
     assert calls == ["sentiment-pseudonym-key"]
 

@@ -12,7 +12,6 @@ from report_checks import id_number
 from report_views import TENSION, WAVE, build_views_db
 from typer.testing import CliRunner
 
-from sentiment.config import flows_dir
 from sentiment.cli.report import register
 
 
@@ -62,12 +61,7 @@ def test_cli_unknown_wave_is_one_line_error(app, tmp_path):
 
 
 def _flow_module():
-    path = flows_dir() / "wave_report.py"
-    spec = importlib.util.spec_from_file_location("kali_pasir_flows.wave_report_test", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("sentiment.flows.report")
 
 
 @pytest.mark.slow
@@ -79,7 +73,7 @@ def test_flow_writes_report_and_headline_artifact(tmp_path):
         ArtifactFilterKey,
     )
 
-    from sentiment.orchestration import prefect_session
+    from sentiment.flows.session import prefect_session
 
     url = build_views_db(tmp_path / "views.db")
     with prefect_session():

@@ -2,54 +2,38 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from sentiment.config import db_url as resolve_db_url
-from sentiment.config import flows_dir, mask_url, quiet_telemetry
+from sentiment.cli.options import (
+    DbOption,
+    QuietOption,
+    SchemasOption,
+    console,
+    database_reason,
+    err_console,
+    fail,
+)
 from sentiment.errors import SentimentError
+from sentiment.settings import Settings, mask_url, prefect_api_configured, quiet_telemetry
 
 quiet_telemetry()
 
 app = typer.Typer(
-    help="Kali Pasir Pulse: survey ingest, Indonesian text scoring, tension index and reports.",
+    help="Survey ingest, Indonesian text scoring, tension index and reports for community programmes.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-# Piped output (make, CI logs) gets a fixed width so the summary tables are not cut.
-console = Console(stderr=False, width=None if sys.stdout.isatty() else 110)
-err_console = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Warehouse URL (default: $SENTIMENT_DB_URL or sqlite:///warehouse.db)."),
-]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or tables; for scripts.")]
-
-
-def load_flow_module(name: str) -> ModuleType:
-    """Import `flows/<name>.py` (flows live outside the package, as Prefect entrypoints)."""
-    path = flows_dir() / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"kali_pasir_flows.{name}", path)
-    if spec is None or spec.loader is None:
-        raise SentimentError(f"cannot load flow file {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {message}")
-    return typer.Exit(code)
+ScorerOption = Annotated[str | None, typer.Option(
+    help="Text scorer: lexicon or model (default lexicon; --model implies model).")]
+ModelOption = Annotated[Path | None, typer.Option("--model", help="Trained model folder (implies --scorer model).")]
+PrefectOption = Annotated[bool, typer.Option(
+    "--prefect", help="Run as Prefect flows (a temporary local server unless PREFECT_API_URL is set).")]
 
 
 def print_ingest_summary(rows: list[dict], quiet: bool) -> None:
@@ -71,6 +55,15 @@ def print_ingest_summary(rows: list[dict], quiet: bool) -> None:
     totals = [sum(int(r[c] or 0) for r in rows) for c in numbers]
     table.add_row("[bold]total", "", *[f"[bold]{t}" for t in totals])
     console.print(table)
+
+
+def print_warnings(rows: list[dict]) -> None:
+    """The readers' warnings (undeclared columns kept, decoding, missing questions): shown
+    even with --quiet, on stderr, one line each."""
+    for row in rows:
+        for warning in row.get("warnings") or []:
+            err_console.print(f"[yellow]warning:[/] {escape(str(row['source_file']))}: "
+                              f"{escape(str(warning))}", highlight=False, soft_wrap=True)
 
 
 def report_failed_files(rows: list[dict]) -> None:
@@ -116,13 +109,18 @@ def ingest(
         "examples/exports"
     ),
     db: DbOption = None,
-    scorer: Annotated[str, typer.Option(help="Text scorer: lexicon or model.")] = "lexicon",
+    schemas: SchemasOption = None,
+    scorer: ScorerOption = None,
+    model: ModelOption = None,
+    prefect: PrefectOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Ingest survey exports (KoboToolbox, ODK, Google Forms: CSV, XLSX, JSON) into the warehouse."""
-    rows = run_pipeline(source, db, scorer=scorer, quiet=quiet, index=False, reports=None)
+    settings = _settings(db, schemas, scorer, model)
+    rows = run_pipeline(source, settings, quiet=quiet, index=False, reports=None, prefect=prefect)
     print_ingest_summary(rows, quiet)
-    print_warehouse_summary(resolve_db_url(db), quiet)
+    print_warnings(rows)
+    print_warehouse_summary(settings.db_url, quiet)
     report_failed_files(rows)
 
 
@@ -130,53 +128,91 @@ def ingest(
 def run(
     source: Annotated[Path, typer.Argument(help="Folder of export files.")] = Path("examples/exports"),
     db: DbOption = None,
-    scorer: Annotated[str, typer.Option(help="Text scorer: lexicon or model.")] = "lexicon",
+    schemas: SchemasOption = None,
+    scorer: ScorerOption = None,
+    model: ModelOption = None,
     reports: Annotated[Path | None, typer.Option(help="Write the latest wave's report here.")] = Path(
         "reports"
     ),
+    prefect: PrefectOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Ingest, recompute the tension index, and write the latest wave's report."""
-    rows = run_pipeline(source, db, scorer=scorer, quiet=quiet, index=True, reports=reports)
+    settings = _settings(db, schemas, scorer, model)
+    rows = run_pipeline(source, settings, quiet=quiet, index=True, reports=reports, prefect=prefect)
     print_ingest_summary(rows, quiet)
-    print_warehouse_summary(resolve_db_url(db), quiet)
+    print_warnings(rows)
+    print_warehouse_summary(settings.db_url, quiet)
     report_failed_files(rows)
 
 
-def run_pipeline(source: Path, db: str | None, *, scorer: str, quiet: bool, index: bool,
-                 reports: Path | None) -> list[dict]:
+def _settings(db: str | None, schemas: Path | None, scorer: str | None,
+              model: Path | None) -> Settings:
+    try:
+        return Settings.resolve(db, schemas, scorer=scorer, model_dir=model)
+    except SentimentError as exc:
+        raise fail(escape(str(exc))) from None
+
+
+def run_pipeline(source: Path, settings: Settings, *, quiet: bool, index: bool,
+                 reports: Path | None, prefect: bool = False) -> list[dict]:
+    """The one stage sequence, in this process (default) or as Prefect flows (`--prefect`,
+    or whenever a Prefect API is configured, so that runs are recorded there)."""
     from sqlalchemy.exc import OperationalError
 
-    from sentiment import pipeline
-    from sentiment.orchestration import prefect_session
     from sentiment.progress import cli_progress
 
-    url = resolve_db_url(db)
-    report_paths: dict | None = None
     if not source.exists():
         raise fail(f"{source}: no such file or folder")
     if not quiet:
-        console.print(f"Warehouse: {mask_url(url)}")
+        console.print(f"Warehouse: {settings.db_display}")
     try:
-        pipeline.preflight(url)
-        with prefect_session(), cli_progress(quiet=quiet, console=console):
-            ingest_flow = load_flow_module("ingest_surveys").ingest_surveys
-            rows = ingest_flow(source=str(source), db_url=url, scorer=scorer)
-            if index:
-                load_flow_module("tension_index").tension_index(db_url=url)
-            if reports is not None:
-                paths = load_flow_module("wave_report").wave_report(
-                    wave="latest", out=str(reports), db_url=url
-                )
-                report_paths = paths
+        from sentiment.flows import steps
+
+        steps.prepare(settings)  # key and schema checked before anything starts
+        with cli_progress(quiet=quiet, console=console):
+            if prefect or prefect_api_configured():
+                rows, report_paths = _run_as_flows(source, settings, index, reports)
+            else:
+                rows = steps.ingest(source, settings)
+                if index:
+                    steps.compute_index(settings)
+                report_paths = steps.write_reports(settings, out=reports) if reports else None
     except SentimentError as exc:
-        raise fail(str(exc)) from None
+        raise fail(escape(str(exc))) from None
     except OperationalError as exc:  # warehouse unreachable (retries, if any, are spent)
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        raise fail(f"cannot use the warehouse {mask_url(url)}: {reason}") from None
+        raise fail(f"cannot use the warehouse {settings.db_display}: "
+                   f"{escape(database_reason(exc))}") from None
     if report_paths and not quiet:
         console.print(f"Report written: {report_paths['html']}\n                {report_paths['pdf']}")
     return rows
+
+
+def _run_as_flows(source: Path, settings: Settings, index: bool,
+                  reports: Path | None) -> tuple[list[dict], dict | None]:
+    """The same sequence under Prefect. Flow parameters hold only what the user wrote, and
+    never a password: a URL with one reaches the flow through the environment instead."""
+    import os
+
+    from sentiment.flows.session import prefect_session
+
+    db = settings.flow_db_parameter
+    if settings.db and db is None:
+        os.environ["SENTIMENT_DB_URL"] = settings.db  # this process's flows resolve it
+    schemas = str(settings.schemas) if settings.schemas else None
+    model = str(settings.model_dir) if settings.model_dir else None
+    with prefect_session():
+        from sentiment.flows.ingest import ingest_surveys
+        from sentiment.flows.report import wave_report
+        from sentiment.flows.tension import tension_index
+
+        rows = ingest_surveys(source=str(source), db_url=db, scorer=settings.scorer,
+                              model_dir=model, schemas=schemas)
+        if index:
+            tension_index(db_url=db, schemas=schemas)
+        paths = wave_report(wave="latest", out=str(reports), db_url=db, schemas=schemas) \
+            if reports is not None else None
+    return rows, paths
 
 
 def _register_commands() -> None:

@@ -37,7 +37,7 @@ def _guarded(action: Callable[[], None]) -> None:
 
 
 def _engine(db: str | None):
-    from sentiment.connections import resolve_db_url
+    from sentiment.settings import resolve_db_url
     from sentiment.warehouse import db as warehouse
 
     url = resolve_db_url(db)

@@ -187,7 +187,7 @@ def _distinct(texts: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
     return distinct, codes
 
 
-WORKERS_ENV = "SENTIMENT_NLP_WORKERS"
+from sentiment.settings import NLP_WORKERS_ENV as WORKERS_ENV  # noqa: E402
 # Below this many answers one process is faster than starting others (about 1-2 s each).
 PARALLEL_MIN_ANSWERS = 20_000
 
@@ -272,12 +272,9 @@ def _worker_count(requested: int | None, n: int) -> int:
     import os
 
     if requested is None:
-        env = os.environ.get(WORKERS_ENV)
-        if env:
-            try:
-                requested = int(env)
-            except ValueError as exc:
-                raise SentimentError(f"{WORKERS_ENV}={env!r}: expected a whole number") from exc
+        from sentiment.settings import NLP_WORKERS_ENV, _int_env
+
+        requested = _int_env(os.environ, NLP_WORKERS_ENV)
     if requested is None:
         requested = (os.cpu_count() or 1) if n >= PARALLEL_MIN_ANSWERS else 1
     return max(1, min(requested, n // 1000 or 1))

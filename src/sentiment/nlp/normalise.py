@@ -15,7 +15,7 @@ from sentiment.nlp.tokenise import is_punct, raw_tokens
 
 _DATA = Path(__file__).resolve().parent / "data"
 SLANG_FILE = _DATA / "slang.tsv"
-SLANG_EXTRA_ENV = "SENTIMENT_SLANG_EXTRA"
+from sentiment.settings import SLANG_EXTRA_ENV, slang_extra_path  # noqa: E402
 
 _REDUP_RE = re.compile(r"^([a-z]{2,})2([a-z]*)$")
 _RUN_RE = re.compile(r"([a-z])\1+")
@@ -242,7 +242,7 @@ def get_normaliser(extra_slang: str | Path | Mapping[str, str] | None = None) ->
     """The shared normaliser; extra slang from the argument or `$SENTIMENT_SLANG_EXTRA`."""
     if isinstance(extra_slang, Mapping):
         return Normaliser(load_slang(extra_slang))
-    extra = str(extra_slang) if extra_slang else os.environ.get(SLANG_EXTRA_ENV) or None
+    extra = str(extra_slang) if extra_slang else slang_extra_path()
     return _normaliser_for(extra)
 
 

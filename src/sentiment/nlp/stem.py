@@ -19,7 +19,6 @@ log = logging.getLogger(__name__)
 
 _DATA = Path(__file__).resolve().parent / "data"
 SHIPPED_STEMS = _DATA / "stems.json.gz"
-CACHE_DIR_ENV = "SENTIMENT_CACHE_DIR"
 CACHE_FORMAT = 1
 
 
@@ -33,12 +32,9 @@ def stemmer_id() -> str:
 
 def user_cache_path() -> Path:
     """`$SENTIMENT_CACHE_DIR/stems.json`, else `$XDG_CACHE_HOME` or ~/.cache/kali-pasir-pulse."""
-    base = os.environ.get(CACHE_DIR_ENV)
-    if base:
-        return Path(base) / "stems.json"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    root = Path(xdg) if xdg else Path.home() / ".cache"
-    return root / "kali-pasir-pulse" / "stems.json"
+    from sentiment.settings import stem_cache_dir
+
+    return stem_cache_dir() / "stems.json"
 
 
 @lru_cache(maxsize=1)

@@ -21,12 +21,10 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from sentiment.config import PSEUDONYM_KEY_ENV
+from sentiment.settings import MIN_KEY_BYTES, PSEUDONYM_KEY_ENV, load_key, validate_key
 from sentiment.errors import MissingKeyError
 from sentiment.forms.model import Form
 
-PREFECT_SECRET_BLOCK = "sentiment-pseudonym-key"
-MIN_KEY_BYTES = 16
 _FINGERPRINT_LABEL = b"kali-pasir-pulse/pseudonym-key-fingerprint/v1"
 
 IdentityKind = Literal["nik", "phone", "name"]
@@ -48,54 +46,6 @@ _SIXTEEN_DIGITS = re.compile(r"\d{16}")
 _NOT_PHONE_CHARS = re.compile(r"[^\d\s.\-()+/]")
 _NON_DIGITS = re.compile(r"\D")
 _NIK_EXCEL_FLOAT = re.compile(r"^\s*(\d{16})\.0+\s*$")
-
-
-def load_key() -> bytes:
-    """The pseudonymisation key: `$SENTIMENT_PSEUDONYM_KEY`, else the Prefect Secret block.
-
-    Raises MissingKeyError when neither is available or the key is shorter than 16 bytes.
-    """
-    raw = os.environ.get(PSEUDONYM_KEY_ENV)
-    source = f"${PSEUDONYM_KEY_ENV}"
-    if not raw:
-        raw = _prefect_secret(PREFECT_SECRET_BLOCK)
-        source = f"Prefect Secret block {PREFECT_SECRET_BLOCK!r}"
-    if not raw:
-        raise MissingKeyError(
-            f"no pseudonymisation key: set {PSEUDONYM_KEY_ENV} (at least {MIN_KEY_BYTES} "
-            f'random characters, e.g. `python -c "import secrets; print(secrets.token_hex(32))"`) '
-            f"or create the Prefect Secret block {PREFECT_SECRET_BLOCK!r}"
-        )
-    return validate_key(raw.strip().encode("utf-8"), source)
-
-
-def validate_key(key: bytes, source: str = "key") -> bytes:
-    """Refuse keys too short to resist guessing."""
-    if len(key) < MIN_KEY_BYTES:
-        raise MissingKeyError(
-            f"{source} is too short ({len(key)} bytes); use at least {MIN_KEY_BYTES} "
-            f"random characters (set {PSEUDONYM_KEY_ENV})"
-        )
-    return key
-
-
-def _prefect_secret(block_name: str) -> str | None:
-    """The Secret block's value, or None when Prefect is unreachable or has no such block.
-
-    Only asked when a Prefect API is configured (`PREFECT_API_URL`, from the environment
-    or the active profile): without one Prefect would start a throwaway local server
-    (~30 s) just to find no block.
-    """
-    try:
-        from prefect.blocks.system import Secret
-        from prefect.settings import get_current_settings
-
-        if not get_current_settings().api.url:
-            return None
-        value: Any = Secret.load(block_name, _sync=True).get()  # type: ignore[call-arg]
-    except Exception:  # noqa: BLE001 - any failure means "no key from Prefect"
-        return None
-    return value if isinstance(value, str) and value else None
 
 
 def key_fingerprint(key: bytes) -> str:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sentiment.config import quiet_telemetry
+from sentiment.settings import quiet_telemetry
 
 quiet_telemetry()
 
