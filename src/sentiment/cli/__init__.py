@@ -183,6 +183,7 @@ def _register_commands() -> None:
     from sentiment.cli.analysis import register as register_analysis
     from sentiment.cli.erase import register as register_erase
     from sentiment.cli.export import register as register_export
+    from sentiment.cli.forms import register as register_forms
     from sentiment.cli.nlp import register as register_nlp
     from sentiment.cli.coding import register as register_nlp_model
     from sentiment.cli.db import register as register_ops
@@ -191,7 +192,7 @@ def _register_commands() -> None:
 
     for register in (register_nlp, register_nlp_model, register_privacy, register_analysis,
                      register_export, register_report, register_ops,
-                     register_erase):
+                     register_erase, register_forms):
         register(app)
 
 
