@@ -92,7 +92,7 @@ def kobo_asset_to_workbook(asset: dict[str, Any], source: str) -> dict[str, Any]
             if key.startswith("$") or key in ("list_name", "name", "type", "select_from_list_name"):
                 continue
             if isinstance(value, list):  # one entry per translation
-                for lang, text in zip(translations, value):
+                for lang, text in zip(translations, value, strict=False):  # Kobo may trim
                     if text not in (None, ""):
                         out[f"{key}::{lang}" if lang else key] = str(text)
             elif isinstance(value, bool):
