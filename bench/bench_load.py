@@ -21,8 +21,8 @@ for _name, _value in (("PREFECT_SERVER_ANALYTICS_ENABLED", "false"), ("DO_NOT_TR
 import pandas as pd  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from sentiment.forms.batch import RawBatch  # noqa: E402
 from sentiment.flows.steps import text_rows  # noqa: E402
+from sentiment.forms.batch import RawBatch  # noqa: E402
 from sentiment.privacy.protect import protect_frame  # noqa: E402
 from sentiment.privacy.pseudonym import key_fingerprint  # noqa: E402
 from sentiment.synthetic import generate_responses  # noqa: E402

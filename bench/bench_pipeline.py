@@ -134,9 +134,10 @@ def wait_for_other_loaders(engine: Any) -> float:
 
 def run_stages(path: Path, url: str, db_label: str, size: int, key: bytes) -> RunFigures:
     """The stage sequence of `sentiment.pipeline.ingest_files`, each stage timed."""
+    from sentiment.pipeline import quarantine_rows, summary_row, text_rows
+
     from sentiment.forms.readers import ReadLimits, read_export
     from sentiment.nlp import score_texts
-    from sentiment.pipeline import quarantine_rows, summary_row, text_rows
     from sentiment.privacy.protect import protect_frame
     from sentiment.privacy.pseudonym import key_fingerprint
     from sentiment.validate import validate_batch

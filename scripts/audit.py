@@ -103,9 +103,9 @@ def sample_run_figures(folder: Path) -> dict[str, int]:
     import sqlalchemy as sa
 
     from sentiment import audit
+    from sentiment.export.tidy import export_dataset
     from sentiment.flows import steps
     from sentiment.settings import Settings
-    from sentiment.export.tidy import export_dataset
     from sentiment.warehouse import db
 
     url = f"sqlite:///{folder / 'audit.db'}"

@@ -75,9 +75,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def build_sample_warehouse(url: str) -> str:
     """Ingest every bundled sample export and compute the analysis (no Prefect)."""
+    from sentiment.analysis.compute import compute_all, run_alerts
     from sentiment.flows import steps
     from sentiment.settings import Settings
-    from sentiment.analysis.compute import compute_all, run_alerts
     from sentiment.warehouse import db
 
     steps.ingest(steps.discover_exports(EXPORTS), Settings.resolve(url, key=TEST_KEY))

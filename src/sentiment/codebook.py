@@ -187,7 +187,7 @@ def _reference(registry: FormRegistry) -> dict[str, Any]:
         "waves": [
             {"wave_id": str(w["wave_id"]), "label": str(w.get("label", "")),
              "start": str(w["start"]), "end": str(w["end"])}
-            for w in waves["waves"]
+            for w in waves.get("waves") or []
         ],
         "waves_timezone": str(waves.get("timezone", "")),
         "sides": [{"side": k, "label": str(v.get("label", k))} for k, v in areas["sides"].items()],

@@ -26,16 +26,35 @@ from sentiment.settings import (  # noqa: F401 - re-exported
 TIMEZONE = "Asia/Jakarta"
 
 
+def display_path(path: str | Path) -> str:
+    """A path as a person would type it: relative to the working folder when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 @lru_cache(maxsize=64)
 def _load_yaml_cached(path: str, mtime: float) -> Any:
-    with open(path, encoding="utf-8") as handle:
-        try:
+    try:
+        with open(path, encoding="utf-8") as handle:
             return yaml.safe_load(handle)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" line {mark.line + 1}" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise SentimentError(f"{path}{where}: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise SentimentError(yaml_problem(path, exc)) from None
+    except UnicodeDecodeError:
+        raise SentimentError(f"{display_path(path)}: not UTF-8 text; save it as UTF-8") from None
+
+
+def yaml_problem(path: str | Path, exc: yaml.YAMLError) -> str:
+    """`schemas/forms/x.yaml line 12: <problem>`: one line a person can act on."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    if context and problem and context not in problem:
+        problem = f"{problem} ({context})"
+    where = f" line {mark.line + 1}" if mark is not None else ""
+    return f"{display_path(path)}{where}: {problem}"
 
 
 def load_yaml(name: str | Path) -> Any:
@@ -44,7 +63,11 @@ def load_yaml(name: str | Path) -> Any:
     path = Path(name)
     if not path.is_absolute():
         path = schemas_dir() / path
-    return _load_yaml_cached(str(path), path.stat().st_mtime)
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        raise SentimentError(f"{display_path(path)}: no such file in the programme folder") from None
+    return _load_yaml_cached(str(path), mtime)
 
 
 def db_url(explicit: str | None = None) -> str:

@@ -19,8 +19,8 @@ from sqlalchemy import event
 
 from sentiment import audit
 from sentiment.flows import steps
-from sentiment.settings import Settings
 from sentiment.privacy.pseudonym import key_fingerprint
+from sentiment.settings import Settings
 from sentiment.warehouse import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,10 +52,10 @@ def _data_counts(table_counts: dict[str, int]) -> dict[str, int]:
 
 
 def test_retry_condition_only_for_a_dropped_connection() -> None:
+    from importlib import import_module
+
     from prefect.states import Completed, Failed
     from sqlalchemy.exc import IntegrityError, OperationalError
-
-    from importlib import import_module
 
     condition = import_module("sentiment.flows.ingest")._transient_db_error
     dropped = OperationalError("UPDATE ingest_batch", {}, Exception("server closed the connection"))

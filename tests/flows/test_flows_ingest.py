@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sample_paths import EXPORTS, TEST_KEY
 
-from importlib import import_module
 from sentiment.warehouse import db
 
 FILES = ["2024-11_orang_tua_kobo.csv", "2025-02_remaja_gforms.csv"]

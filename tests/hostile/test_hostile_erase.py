@@ -10,12 +10,12 @@ import sqlalchemy as sa
 import typer
 from typer.testing import CliRunner
 
-from sentiment.flows import steps
-from sentiment.settings import Settings
-from sentiment.erase import erase_respondents, residual_rows
 from sentiment.cli.erase import register
+from sentiment.erase import erase_respondents, residual_rows
+from sentiment.flows import steps
 from sentiment.forms.readers import read_export
 from sentiment.privacy.pseudonym import respondent_key
+from sentiment.settings import Settings
 from sentiment.warehouse import db
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ import typer
 from sklearn.metrics import accuracy_score, f1_score
 from typer.testing import CliRunner
 
-from sentiment.nlp import score_texts
 from sentiment.cli.nlp import register
+from sentiment.nlp import score_texts
 
 ROWS = [
     ("semoga tidak ada korban lagi", "positive", "tawuran_kekerasan"),

@@ -11,9 +11,7 @@ import pandas as pd
 import pytest
 
 from sentiment import settings as settings_module
-
 from sentiment.errors import MissingKeyError
-from sentiment.privacy import pseudonym
 from sentiment.privacy.pseudonym import (
     key_fingerprint,
     load_key,

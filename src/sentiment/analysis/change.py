@@ -20,7 +20,7 @@ TREND_COLUMNS = ["side", "respondent_group", "first_wave", "last_wave", "n_waves
 
 def wave_order() -> list[str]:
     """Wave ids in fieldwork order (`schemas/waves.yaml`)."""
-    return [str(w["wave_id"]) for w in load_yaml("waves.yaml")["waves"]]
+    return [str(w["wave_id"]) for w in load_yaml("waves.yaml").get("waves") or []]
 
 
 def ordered_waves(present: Sequence[str], order: Sequence[str]) -> list[str]:

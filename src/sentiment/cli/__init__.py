@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +19,7 @@ from sentiment.cli.options import (
     fail,
 )
 from sentiment.errors import SentimentError
-from sentiment.settings import Settings, mask_url, prefect_api_configured, quiet_telemetry
+from sentiment.settings import Settings, prefect_api_configured, quiet_telemetry
 
 quiet_telemetry()
 
@@ -217,17 +216,18 @@ def _run_as_flows(source: Path, settings: Settings, index: bool,
 
 def _register_commands() -> None:
     from sentiment.cli.analysis import register as register_analysis
-    from sentiment.cli.erase import register as register_erase
-    from sentiment.cli.export import register as register_export
-    from sentiment.cli.nlp import register as register_nlp
     from sentiment.cli.coding import register as register_nlp_model
     from sentiment.cli.db import register as register_ops
+    from sentiment.cli.erase import register as register_erase
+    from sentiment.cli.export import register as register_export
+    from sentiment.cli.forms import register as register_forms
+    from sentiment.cli.nlp import register as register_nlp
     from sentiment.cli.privacy import register as register_privacy
     from sentiment.cli.report import register as register_report
 
     for register in (register_nlp, register_nlp_model, register_privacy, register_analysis,
                      register_export, register_report, register_ops,
-                     register_erase):
+                     register_erase, register_forms):
         register(app)
 
 

@@ -12,14 +12,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from sentiment.config import load_yaml, schemas_dir
+from sentiment.config import display_path, load_yaml, schemas_dir
+from sentiment.errors import SentimentError
 
 FieldType = Literal[
     "integer", "decimal", "select_one", "select_multiple", "likert", "date", "datetime",
-    "text", "free_text",
+    "text", "free_text", "geopoint", "image", "audio", "video", "file",
 ]
+# Attachment questions: the export holds the file name; the media itself is never kept.
+MEDIA_TYPES = ("image", "audio", "video", "file")
+# A geopoint arrives as these columns (`<name>_latitude`, ...), each range-checked.
+GEOPOINT_PARTS = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0),
+                  "altitude": (None, None), "precision": (0.0, None)}
 
 
 def normalise_header(text: str) -> str:
@@ -33,6 +39,7 @@ class Choice(BaseModel):
     model_config = ConfigDict(frozen=True)
     value: str
     label: str
+    labels: dict[str, str] = {}  # per-language labels (`label` is the default language's)
 
     @field_validator("value", mode="before")
     @classmethod
@@ -55,6 +62,9 @@ class Field(BaseModel):
     choices: tuple[Choice, ...] = ()
     constraints: dict[str, float] = {}
     aliases: tuple[str, ...] = ()
+    labels: dict[str, str] = {}  # per-language labels (`label` is the default language's)
+    path: str | None = None  # group path in the XLSForm, e.g. `identitas/alamat/nama`
+    note: str | None = None  # what an import could not express (e.g. a complex constraint)
 
     @property
     def question_id(self) -> str:
@@ -71,7 +81,9 @@ class Field(BaseModel):
 
     def header_aliases(self) -> set[str]:
         """Every column title under which this field may arrive, normalised."""
-        names = {self.name, self.label, *self.aliases}
+        names = {self.name, self.label, *self.aliases, *self.labels.values()}
+        if self.path:
+            names.update({self.path, self.path.replace("/", "-")})
         if self.renamed_from:
             names.add(self.renamed_from)
         if self.group:
@@ -180,18 +192,50 @@ def _expand_choices(raw: dict[str, Any], shared: dict[str, list[dict[str, Any]]]
     return raw
 
 
+def _shared_choices(folder: Path) -> dict[str, Any]:
+    path = folder / "_choices.yaml"
+    return (load_yaml(path) or {}) if path.is_file() else {}
+
+
 def load_form(path: Path, shared_choices: dict[str, Any] | None = None) -> Form:
+    """One form file; a mistake in it is a one-line `SentimentError` naming the file and field."""
     data = load_yaml(path)
-    shared = shared_choices if shared_choices is not None else load_yaml(path.parent / "_choices.yaml")
-    data["fields"] = [_expand_choices(f, shared) for f in data["fields"]]
-    return Form.model_validate(data)
+    shared = shared_choices if shared_choices is not None else _shared_choices(path.parent)
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), list):
+        raise SentimentError(f"{display_path(path)}: a form needs `form_id`, `version` and a `fields:` list")
+    try:
+        data["fields"] = [_expand_choices(f, shared) for f in data["fields"]]
+        return Form.model_validate(data)
+    except KeyError as exc:
+        raise SentimentError(f"{display_path(path)}: unknown shared choice list {exc} "
+                             "(not in _choices.yaml)") from None
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = _error_location(data, error["loc"])
+        raise SentimentError(f"{display_path(path)}: {where}{error['msg']}") from None
+
+
+def _error_location(data: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """`field 'umur', constraints: ` from pydantic's location (fields named, not numbered)."""
+    parts: list[str] = []
+    if len(loc) >= 2 and loc[0] == "fields" and isinstance(loc[1], int):
+        try:
+            parts.append(f"field {data['fields'][loc[1]].get('name', loc[1])!r}")
+        except (IndexError, AttributeError):
+            parts.append(f"field #{loc[1] + 1}")
+        loc = loc[2:]
+    parts += [str(p) for p in loc]
+    return ", ".join(parts) + ": " if parts else ""
 
 
 @lru_cache(maxsize=8)
 def _registry(folder: str) -> FormRegistry:
     root = Path(folder)
-    shared = load_yaml(root / "_choices.yaml")
-    forms = [load_form(p, shared) for p in sorted(root.glob("*.yaml")) if not p.name.startswith("_")]
+    shared = _shared_choices(root)
+    # `_choices.yaml` is shared; `*.draft.yaml` are drafts a person has not reviewed yet.
+    paths = [p for p in sorted(root.glob("*.yaml"))
+             if not p.name.startswith("_") and not p.name.endswith(".draft.yaml")]
+    forms = [load_form(p, shared) for p in paths]
     return FormRegistry(forms=tuple(forms))
 
 

@@ -187,7 +187,8 @@ def _distinct(texts: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
     return distinct, codes
 
 
-from sentiment.settings import NLP_WORKERS_ENV as WORKERS_ENV  # noqa: E402
+from sentiment.settings import NLP_WORKERS_ENV as WORKERS_ENV  # noqa: E402,F401
+
 # Below this many answers one process is faster than starting others (about 1-2 s each).
 PARALLEL_MIN_ANSWERS = 20_000
 

@@ -15,7 +15,7 @@ from sentiment.nlp.tokenise import is_punct, raw_tokens
 
 _DATA = Path(__file__).resolve().parent / "data"
 SLANG_FILE = _DATA / "slang.tsv"
-from sentiment.settings import SLANG_EXTRA_ENV, slang_extra_path  # noqa: E402
+from sentiment.settings import SLANG_EXTRA_ENV, slang_extra_path  # noqa: E402,F401
 
 _REDUP_RE = re.compile(r"^([a-z]{2,})2([a-z]*)$")
 _RUN_RE = re.compile(r"([a-z])\1+")

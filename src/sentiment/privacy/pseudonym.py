@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -21,9 +20,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from sentiment.settings import MIN_KEY_BYTES, PSEUDONYM_KEY_ENV, load_key, validate_key
-from sentiment.errors import MissingKeyError
 from sentiment.forms.model import Form
+from sentiment.settings import (  # noqa: F401 - the key lives in settings; re-exported
+    MIN_KEY_BYTES,
+    PSEUDONYM_KEY_ENV,
+    load_key,
+    validate_key,
+)
 
 _FINGERPRINT_LABEL = b"kali-pasir-pulse/pseudonym-key-fingerprint/v1"
 

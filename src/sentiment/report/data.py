@@ -152,7 +152,7 @@ def wave_catalogue(engine: Engine) -> list[Wave]:
             str(w.get("start") or "") or None,
             str(w.get("end") or "") or None,
         )
-        for w in load_yaml("waves.yaml")["waves"]
+        for w in load_yaml("waves.yaml").get("waves") or []
     }
     if _exists(engine, "dim_wave"):
         dim = _wave_col(read_sql(engine, "SELECT * FROM dim_wave"))

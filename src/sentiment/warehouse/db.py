@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -151,7 +152,7 @@ def sync_dimensions(conn: Connection, registry: FormRegistry | None = None) -> N
     """Upsert waves, areas, questions and value labels from `schemas/` (idempotent)."""
     from datetime import date
 
-    waves = load_yaml("waves.yaml")["waves"]
+    waves = load_yaml("waves.yaml").get("waves") or []
     _upsert(conn, m.DimWave.__table__, [
         dict(wave_id=str(w["wave_id"]), label=w["label"],
              fieldwork_start=w["start"] if isinstance(w["start"], date) else date.fromisoformat(str(w["start"])),
@@ -167,6 +168,23 @@ def sync_dimensions(conn: Connection, registry: FormRegistry | None = None) -> N
     questions, choices = question_rows(registry or load_registry())
     _upsert(conn, m.DimQuestion.__table__, questions, ["question_id"])
     _upsert(conn, m.DimChoice.__table__, choices, ["question_id", "value"])
+
+
+def ensure_period_waves(conn: Connection, wave_ids: list[str]) -> None:
+    """Add `dim_wave` rows for period-rule waves (`2025-08`, `2025Q3`) first seen in a load."""
+    from sentiment.validate.reference import period_wave
+
+    wanted = sorted({str(w) for w in wave_ids if w is not None and _PERIOD_ID.fullmatch(str(w))})
+    if not wanted:
+        return
+    known = set(conn.execute(sa.select(m.DimWave.wave_id).where(m.DimWave.wave_id.in_(wanted))).scalars())
+    rows = [period_wave(w) for w in wanted if w not in known]
+    _upsert(conn, m.DimWave.__table__, [
+        dict(wave_id=w.wave_id, label=w.label, fieldwork_start=w.start, fieldwork_end=w.end) for w in rows
+    ], ["wave_id"])
+
+
+_PERIOD_ID = re.compile(r"\d{4}-\d{2}|\d{4}Q[1-4]")
 
 
 def check_key_fingerprint(conn: Connection, fingerprint: str) -> None:
@@ -219,6 +237,6 @@ def table_counts(engine: Engine) -> dict[str, int]:
 
 
 __all__ = [
-    "get_engine", "upgrade", "downgrade", "ensure_schema", "sync_dimensions", "prepare",
+    "get_engine", "upgrade", "downgrade", "ensure_schema", "sync_dimensions", "ensure_period_waves", "prepare",
     "is_loaded", "check_key_fingerprint", "table_counts",
 ]

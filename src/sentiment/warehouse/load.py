@@ -295,6 +295,7 @@ def _load_rows(conn: Connection, batch: LoadBatch, batch_id: int, summary: LoadS
     responses = response_frame(new, form, batch_id)
     responses = _link_history(conn, form.form_id, responses)
 
+    db.ensure_period_waves(conn, responses["wave_id"].dropna().unique().tolist())
     _bulk_insert(conn, m.DimRespondent.__table__, respondent_frame(responses, form),
                  skip_existing=["respondent_key"])
     _bulk_insert(conn, m.FactResponse.__table__, responses)
