@@ -145,3 +145,13 @@ def run_cli(prefect_api: str) -> Callable[..., subprocess.CompletedProcess]:
         return subprocess.run([str(CLI), *args], capture_output=True, text=True, env=env,
                               timeout=timeout, cwd=ROOT)
     return run
+
+
+@pytest.fixture(autouse=True)
+def _no_programme_folder_left_over() -> Iterator[None]:
+    """`--schemas` is a process-wide choice; a test that passed one must not leak it."""
+    yield
+    from sentiment.settings import use_schemas
+
+    use_schemas(None)
+

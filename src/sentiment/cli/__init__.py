@@ -28,6 +28,17 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _each_command() -> None:
+    """Runs before every command: no programme folder is carried over from an earlier
+    command in the same process (tests, notebooks); `--schemas` then sets this one's."""
+    from sentiment.settings import use_schemas
+
+    use_schemas(None)
+
+
 ScorerOption = Annotated[str | None, typer.Option(
     help="Text scorer: lexicon or model (default lexicon; --model implies model).")]
 ModelOption = Annotated[Path | None, typer.Option("--model", help="Trained model folder (implies --scorer model).")]
