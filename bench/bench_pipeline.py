@@ -7,6 +7,7 @@ Usage: .venv/bin/python bench/bench_pipeline.py [--sizes 10000 100000] [--db sql
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -132,53 +133,56 @@ def wait_for_other_loaders(engine: Any) -> float:
     return time.perf_counter() - start
 
 
-def run_stages(path: Path, url: str, db_label: str, size: int, key: bytes) -> RunFigures:
-    """The stage sequence of `sentiment.pipeline.ingest_files`, each stage timed."""
-    from sentiment.pipeline import quarantine_rows, summary_row, text_rows
+STEP_STAGES = {"read-export": "read", "validate": "validate", "protect": "protect",
+               "score": "score", "load": "load"}
 
-    from sentiment.forms.readers import ReadLimits, read_export
-    from sentiment.nlp import score_texts
-    from sentiment.privacy.protect import protect_frame
-    from sentiment.privacy.pseudonym import key_fingerprint
-    from sentiment.validate import validate_batch
-    from sentiment.warehouse import db
-    from sentiment.warehouse.load import LoadBatch, load_batch
+
+def run_stages(path: Path, url: str, db_label: str, size: int, key: bytes) -> RunFigures:
+    """`sentiment.flows.steps.ingest_one` (the function production runs), each step timed."""
+    from sentiment.flows import steps
+    from sentiment.settings import Settings
 
     figures = RunFigures(size=size, db=db_label, memory_method=memory_method())
-    fingerprint = key_fingerprint(key)
+    settings = Settings.resolve(url, key=key)
+    settings = dataclasses.replace(settings, max_file_bytes=MAX_FILE_BYTES)
+
+    class TimedRun(steps.Run):
+        """Times every step of the one sequence; waits for other loaders before the load."""
+
+        def step(self, name, fn, /, *args, **kwargs):
+            stage = STEP_STAGES.get(name)
+            if stage is None:
+                return fn(*args, **kwargs)
+            if stage == "score":
+                figures.threads_before_score = sorted(t.name for t in threading.enumerate())
+            if stage == "load":
+                figures.lock_wait_seconds = wait_for_other_loaders(warehouse.engine)
+            return timed(figures, stage, lambda: fn(*args, **kwargs))
+
+    run = TimedRun()
     start = time.perf_counter()
-    engine = db.prepare(url, fingerprint)
+    warehouse = steps.prepare(settings, run)
     figures.setup_seconds = time.perf_counter() - start
-
-    batch = timed(figures, "read", lambda: read_export(path, limits=ReadLimits(max_file_bytes=MAX_FILE_BYTES)))
-    result = timed(figures, "validate", lambda: validate_batch(batch))
-
-    def protect():
-        return protect_frame(result.valid, batch.form, key), quarantine_rows(result, batch, key)
-
-    protected, quarantine = timed(figures, "protect", protect)
-
-    figures.threads_before_score = sorted(t.name for t in threading.enumerate())
-
-    def score():
-        texts = text_rows(protected, batch.form)
-        return texts.join(score_texts(texts["text_redacted"].tolist()))
-
-    texts = timed(figures, "score", score)
-    figures.lock_wait_seconds = wait_for_other_loaders(engine)
-    loaded = timed(figures, "load", lambda: load_batch(engine, LoadBatch(
-        source_file=batch.source_file, sha256=batch.sha256, source_format=batch.source_format,
-        form=batch.form, flow_run_id=None, key_fingerprint=fingerprint, responses=protected,
-        texts=texts, quarantine=quarantine, rows_read=batch.rows, rows_duplicate=result.duplicates,
-    )))
-    engine.dispose()
-    summary = summary_row(batch, result, loaded)
-    figures.counts = {k: int(summary[k]) for k in ("read", "valid", "quarantined", "duplicate", "loaded")}
-    figures.counts["texts"] = len(texts)
-    figures.counts["answers"] = int(loaded.answers)
+    summary = steps.ingest_one(path, settings, run, warehouse)
+    if str(summary.get("status", "")).startswith("failed"):
+        raise SystemExit(f"bench input not loaded: {summary['status']}")
+    warehouse.engine.dispose()
+    figures.counts = {k: int(summary[k]) for k in steps.COUNTS}
+    figures.counts.update(_stored_counts(url))
     figures.children_peak_rss_mib = _maxrss_mib(resource.RUSAGE_CHILDREN)
     figures.load_average = [round(x, 2) for x in os.getloadavg()]
     return figures
+
+
+def _stored_counts(url: str) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        texts = conn.execute(sa.text("SELECT COUNT(*) FROM fact_text_score")).scalar_one()
+        answers = conn.execute(sa.text("SELECT COUNT(*) FROM fact_answer")).scalar_one()
+    engine.dispose()
+    return {"texts": int(texts), "answers": int(answers)}
 
 
 def worker_main(args: argparse.Namespace) -> None:
