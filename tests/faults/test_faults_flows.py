@@ -4,17 +4,16 @@ phone, e-mail, name, the key itself) appear nowhere the pipeline writes, even at
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from faults_support import counts
+from prefect_store import api_text
 from sqlalchemy import event
 
 from sentiment import audit
@@ -177,26 +176,6 @@ def _canary_export(path: Path) -> None:
     path.write_bytes(audit._csv_bytes([header, *body]))
 
 
-def _api_text(api: str) -> str:
-    """Everything the Prefect API stored: logs, artifacts, flow and task runs (parameters)."""
-    parts = []
-    with httpx.Client(base_url=api, timeout=30) as client:
-        for endpoint in ("/logs/filter", "/artifacts/filter", "/flow_runs/filter", "/task_runs/filter",
-                         "/variables/filter", "/events/filter"):
-            offset = 0
-            while True:
-                response = client.post(endpoint, json={"limit": 200, "offset": offset})
-                if response.status_code != 200:
-                    break
-                body = response.json()
-                items = body.get("events", []) if isinstance(body, dict) else body
-                parts.append(json.dumps(body, ensure_ascii=False))
-                if isinstance(body, dict) or len(items) < 200:
-                    break
-                offset += 200
-    return "\n".join(parts)
-
-
 def _tree_texts(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
@@ -235,7 +214,7 @@ def test_canaries_leak_nowhere_even_at_debug(tmp_path: Path, run_cli, prefect_ap
     needles = _canary_needles()
     hits = audit.scan_texts([run.stdout, run.stderr], needles, "cli output")
     assert "DEBUG" in run.stdout + run.stderr  # the logs really were at DEBUG
-    hits += audit.scan_texts([_api_text(prefect_api)], needles, "prefect api")
+    hits += audit.scan_texts([api_text(prefect_api)], needles, "prefect api")
     hits += audit.scan_warehouse(url, needles, patterns=False)[0]
     files = [*_tree_texts(exports), *_tree_texts(tmp_path / "reports"),
              *[p for folder in scratch.values() for p in _tree_texts(folder)]]
