@@ -23,17 +23,8 @@ from sqlalchemy.pool import NullPool
 from sentiment.config import db_url as resolve_db_url
 from sentiment.config import mask_url
 from sentiment.errors import SentimentError
-
-# The published layer: everything that leaves the warehouse reads these, never raw tables.
-ANALYST_VIEWS = (
-    "v_responses_long",
-    "v_text_scores",
-    "v_tension_by_wave",
-    "v_topic_share_by_wave",
-    "v_scale_reliability",
-    "v_tension_change",
-    "v_tension_trend",
-)
+from sentiment.warehouse import views
+from sentiment.warehouse.views import ANALYST_VIEWS  # noqa: F401  (re-exported: one list)
 
 # Words that only appear in statements that write, change schema or session state, or reach
 # outside the database. Matched as whole words in code (not in strings or quoted names).
@@ -319,34 +310,10 @@ def read_view(
     filters: Mapping[str, Any] | None = None,
     order_by: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """All rows of one analyst view, optionally filtered by column equality (None = no filter).
-
-    Only the views in ANALYST_VIEWS can be read here; a filter or order column the view
-    does not have is ignored, so callers work across small schema differences.
-    """
-    if view not in ANALYST_VIEWS:
-        raise SentimentError(f"{view!r} is not an analyst view ({', '.join(ANALYST_VIEWS)})")
+    """All rows of one published view on a read-only connection, optionally filtered by
+    column equality (None = no filter); see `sentiment.warehouse.views.read_view`."""
     with read_only_connection(db_url) as conn:
-        try:
-            columns = list(conn.execute(sa.text(f"SELECT * FROM {view} WHERE 1 = 0")).keys())
-        except DBAPIError as exc:
-            raise SentimentError(
-                f"view {view} is missing in the warehouse ({_first_line(exc)}); "
-                "run `sentiment ingest` to build it"
-            ) from None
-        active = {k: v for k, v in (filters or {}).items() if v is not None and k in columns}
-        where = " AND ".join(f"{col} = :{col}" for col in active) or "1 = 1"
-        order = ", ".join(c for c in order_by if c in columns)
-        sql = f"SELECT * FROM {view} WHERE {where}" + (f" ORDER BY {order}" if order else "")
-        try:
-            return _run(conn, sql, active or None)
-        except DBAPIError as exc:
-            raise SentimentError(f"reading {view} failed: {_first_line(exc)}") from None
-
-
-def _wave_filter(wave: str | None) -> dict[str, str | None]:
-    # Views name the wave column `wave_id` or `wave`; read_view ignores the one absent.
-    return {"wave_id": wave, "wave": wave}
+        return views.read_view(conn, view, filters, order_by)
 
 
 def tension_by_wave(
@@ -357,7 +324,7 @@ def tension_by_wave(
         "v_tension_by_wave",
         db_url,
         {"side": side, "respondent_group": respondent_group},
-        order_by=("wave", "wave_id", "side", "respondent_group"),
+        order_by=("wave_id", "side", "respondent_group"),
     )
 
 
@@ -374,7 +341,7 @@ def responses_long(
         "v_responses_long",
         db_url,
         {
-            **_wave_filter(wave),
+            "wave_id": wave,
             "form_id": form_id,
             "question_id": question_id,
             "side": side,
@@ -396,7 +363,7 @@ def text_scores(
         "v_text_scores",
         db_url,
         {
-            **_wave_filter(wave),
+            "wave_id": wave,
             "form_id": form_id,
             "question_id": question_id,
             "side": side,
@@ -415,8 +382,8 @@ def topic_shares(
     return read_view(
         "v_topic_share_by_wave",
         db_url,
-        {**_wave_filter(wave), "side": side, "respondent_group": respondent_group},
-        order_by=("wave", "wave_id", "side", "respondent_group"),
+        {"wave_id": wave, "side": side, "respondent_group": respondent_group},
+        order_by=("wave_id", "side", "respondent_group"),
     )
 
 
@@ -427,6 +394,6 @@ def reliability(
     return read_view(
         "v_scale_reliability",
         db_url,
-        {**_wave_filter(wave), "respondent_group": respondent_group},
-        order_by=("wave", "wave_id", "respondent_group"),
+        {"wave_id": wave, "respondent_group": respondent_group},
+        order_by=("wave_id", "respondent_group"),
     )

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from sentiment.errors import SentimentError
-from sentiment.query import ANALYST_VIEWS  # noqa: E402  (one list of published views)
+from sentiment.warehouse.views import ANALYST_VIEWS
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 

@@ -86,7 +86,7 @@ def _fast():
 def _view(engine: sa.Engine, name: str) -> pd.DataFrame:
     with engine.connect() as conn:
         frame = pd.read_sql_query(sa.text(f"SELECT * FROM {name}"), conn)
-    keys = [c for c in ("wave", "side", "respondent_group", "topic") if c in frame]
+    keys = [c for c in ("wave_id", "side", "respondent_group", "topic") if c in frame]
     return frame.sort_values(keys).reset_index(drop=True)
 
 
@@ -98,10 +98,10 @@ def test_views_publish_no_small_cell(engine):
     assert summary.waves == WAVES
     published = _view(engine, "v_tension_by_wave")
     assert list(published.columns) == [
-        "wave", "side", "respondent_group", "tension_index", "ci_low", "ci_high", "n",
+        "wave_id", "side", "respondent_group", "tension_index", "ci_low", "ci_high", "n",
         "likert_component", "brawls_component", "text_component", "mean_brawls", "method_version"]
     assert published["n"].min() >= 10
-    cells = set(map(tuple, published[["wave", "side", "respondent_group"]].to_numpy()))
+    cells = set(map(tuple, published[["wave_id", "side", "respondent_group"]].to_numpy()))
     # 3 waves × 9 cells = 27; 2024-11 loses timur/remaja (4) and, by complementary
     # suppression, the three other side × group cells of that wave (2 × 2 table with margins)
     assert len(cells) == 27 - 4 and SMALL not in cells
@@ -109,15 +109,15 @@ def test_views_publish_no_small_cell(engine):
     assert summary.cells == 27 and summary.cells_suppressed == 4
     topics = _view(engine, "v_topic_share_by_wave")
     assert list(topics.columns) == [
-        "wave", "side", "respondent_group", "topic", "share", "ci_low", "ci_high", "n",
+        "wave_id", "side", "respondent_group", "topic", "share", "ci_low", "ci_high", "n",
         "negative_share", "n_topic", "negative_ci_low", "negative_ci_high"]
-    assert SMALL not in set(map(tuple, topics[["wave", "side", "respondent_group"]].to_numpy()))
+    assert SMALL not in set(map(tuple, topics[["wave_id", "side", "respondent_group"]].to_numpy()))
     rel = _view(engine, "v_scale_reliability")
-    assert list(rel.columns) == ["wave", "respondent_group", "alpha", "n", "omega", "n_items",
+    assert list(rel.columns) == ["wave_id", "respondent_group", "alpha", "n", "omega", "n_items",
                                  "flag_low"]
     assert len(rel) == 6 and rel["alpha"].notna().all()
     changes = _view(engine, "v_tension_change")
-    assert not ((changes["prev_wave"] == "2024-11") & (changes["side"] != "semua")
+    assert not ((changes["prev_wave_id"] == "2024-11") & (changes["side"] != "semua")
                 & (changes["respondent_group"] != "semua")).any()
     # what the view shows is what the pure functions compute from the same view rows
     with engine.connect() as conn:
@@ -125,7 +125,7 @@ def test_views_publish_no_small_cell(engine):
     expected = analyse(responses, texts, _fast(), topic_codes()).cells
     expected = expected[~expected["suppressed"]].set_index(
         ["wave_id", "side", "respondent_group"])["tension_index"].sort_index()
-    got = published.set_index(["wave", "side", "respondent_group"])["tension_index"].sort_index()
+    got = published.set_index(["wave_id", "side", "respondent_group"])["tension_index"].sort_index()
     assert np.allclose(got.to_numpy(), expected.to_numpy())
 
 

@@ -49,7 +49,7 @@ def test_query_json_output(app: typer.Typer, views_db: str, tmp_path: Path) -> N
 
 
 def test_query_table_shows_rows(app: typer.Typer, views_db: str) -> None:
-    result = CliRunner().invoke(app, ["query", "SELECT wave, n FROM v_tension_by_wave",
+    result = CliRunner().invoke(app, ["query", "SELECT wave_id, n FROM v_tension_by_wave",
                                       "--db", views_db])
     assert result.exit_code == 0, result.output
     assert all(w in result.output for w, *_ in TENSION)

@@ -68,10 +68,10 @@ def test_refused_query_leaves_the_warehouse_unchanged(views_db: str, sql: str) -
     "sql",
     [
         "SELECT replace(side, 'a', 'b') AS s FROM v_tension_by_wave",
-        'SELECT wave AS "update" FROM v_tension_by_wave -- drop table fact_answer',
+        'SELECT wave_id AS "update" FROM v_tension_by_wave -- drop table fact_answer',
         "SELECT 'x; DELETE FROM fact_answer' AS note FROM v_tension_by_wave;",
         "WITH t AS (SELECT * FROM v_tension_by_wave) SELECT count(*) AS k FROM t",
-        "SELECT wave FROM v_tension_by_wave WHERE n IN (SELECT n FROM v_tension_by_wave)",
+        "SELECT wave_id FROM v_tension_by_wave WHERE n IN (SELECT n FROM v_tension_by_wave)",
     ],
 )
 def test_harmless_selects_pass(views_db: str, sql: str) -> None:
@@ -79,16 +79,16 @@ def test_harmless_selects_pass(views_db: str, sql: str) -> None:
 
 
 def test_select_returns_the_view_rows(views_db: str) -> None:
-    frame = query("SELECT wave, side, tension_index, n FROM v_tension_by_wave ORDER BY wave",
+    frame = query("SELECT wave_id, side, tension_index, n FROM v_tension_by_wave ORDER BY wave_id",
                   views_db)
     expected = sorted((w, s, t, n) for w, s, _g, t, _lo, _hi, n in TENSION)
     assert list(frame.itertuples(index=False, name=None)) == expected
 
 
 def test_parameters_bind_and_literal_colons_stay_text(views_db: str) -> None:
-    frame = query("SELECT wave FROM v_tension_by_wave WHERE side = :side", views_db,
+    frame = query("SELECT wave_id FROM v_tension_by_wave WHERE side = :side", views_db,
                   {"side": "barat"})
-    assert frame["wave"].tolist() == [w for w, s, *_ in TENSION if s == "barat"]
+    assert frame["wave_id"].tolist() == [w for w, s, *_ in TENSION if s == "barat"]
     assert query("SELECT '10:30' AS t", views_db)["t"].tolist() == ["10:30"]
 
 
@@ -114,16 +114,16 @@ def test_missing_warehouse_is_a_user_error(tmp_path) -> None:
 
 def test_convenience_reads_only_analyst_views(views_db: str) -> None:
     for raw in ("fact_answer", "quarantine", "tension_index"):
-        with pytest.raises(SentimentError, match="not an analyst view"):
+        with pytest.raises(SentimentError, match="not a published view"):
             read_view(raw, views_db)
     frame = tension_by_wave(views_db, side="barat")
     # The suppressed small cell stays hidden: the view decides, not this module.
-    assert frame["wave"].tolist() == [w for w, s, *_ in TENSION if s == "barat"]
-    assert TENSION_SUPPRESSED[0] not in set(tension_by_wave(views_db)["wave"])
+    assert frame["wave_id"].tolist() == [w for w, s, *_ in TENSION if s == "barat"]
+    assert TENSION_SUPPRESSED[0] not in set(tension_by_wave(views_db)["wave_id"])
 
 
 def test_sqlite_and_postgresql_select_and_refuse_writes(any_views_db: str) -> None:
-    frame = query("SELECT wave, n FROM v_tension_by_wave ORDER BY wave", any_views_db)
+    frame = query("SELECT wave_id, n FROM v_tension_by_wave ORDER BY wave_id", any_views_db)
     assert list(frame.itertuples(index=False, name=None)) == sorted((w, n) for w, *_, n in TENSION)
     with pytest.raises(QueryRefused):
         query("WITH x AS (DELETE FROM fact_answer RETURNING 1) SELECT * FROM x", any_views_db)

@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+from sentiment.warehouse.views import VIEWS
+
 WAVE, PREV = "2025-08", "2025-05"
 # Personal data planted in answers: none of it may reach the report.
 PII = {
@@ -36,10 +38,10 @@ TENSION = {
     ("2025-08", "semua", "semua"): (48.12, 44.9, 51.35, 39),
     ("2025-08", "semua", "remaja"): (49.6, 44.0, 55.1, 23),
 }
-# Change since the previous wave (analysis change table): barat fell clearly, timur unclear.
+# Change since the previous wave (v_tension_change): barat fell clearly, timur unclear.
 CHANGES = [
-    (WAVE, PREV, "barat", "semua", 47.2, 41.04, -6.16, -10.9, -1.4, 0.02, 42, 24, 0),
-    (WAVE, PREV, "timur", "semua", 61.8, 58.25, -3.55, -9.8, 2.6, 0.3, 37, 15, 0),
+    (WAVE, PREV, "barat", "semua", 47.2, 41.04, -6.16, -10.9, -1.4, 0.02, 42, 24),
+    (WAVE, PREV, "timur", "semua", 61.8, 58.25, -3.55, -9.8, 2.6, 0.3, 37, 15),
 ]
 # Cells of v_responses_long for the current wave: (side, group, respondents).
 CELLS = [
@@ -184,58 +186,48 @@ def _topic_shares() -> list[tuple]:
     return rows
 
 
+# Columns each fixture fills, in the order of its tuples; the others stay NULL.
+_FILLED = {
+    "v_tension_by_wave": "wave_id side respondent_group tension_index ci_low ci_high n",
+    "v_tension_change": "wave_id prev_wave_id side respondent_group previous value diff ci_low "
+                        "ci_high p_value n_prev n",
+    "v_topic_share_by_wave": "wave_id side respondent_group topic share ci_low ci_high n "
+                             "negative_share",
+    "v_responses_long": "wave_id side respondent_group respondent_key gender age_band rw form_id "
+                        "form_version question_id question_label option value_num value_text "
+                        "value_label",
+    "v_text_scores": "wave_id side respondent_group question_id text_redacted sentiment topics "
+                     "topic_scores scorer",
+    "v_scale_reliability": "wave_id respondent_group alpha n",
+    "v_alerts": "rule_id wave_id side respondent_group value threshold message",
+}
+
+
+def _insert(con: sqlite3.Connection, view: str, rows: list[tuple]) -> None:
+    columns = _FILLED[view].split()
+    marks = ", ".join("?" for _ in columns)
+    con.executemany(f"INSERT INTO fx_{view} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
 def build_views_db(path: Path) -> str:
-    """SQLite file with stand-in tables and the analyst views over them."""
+    """SQLite file with the published views (every column of the contract in
+    sentiment.warehouse.views) over stand-in tables, and dim_wave."""
     con = sqlite3.connect(path)
-    con.executescript(
-        """
-        CREATE TABLE fx_tension (wave TEXT, side TEXT, respondent_group TEXT,
-            tension_index REAL, ci_low REAL, ci_high REAL, n INTEGER);
-        CREATE VIEW v_tension_by_wave AS SELECT * FROM fx_tension;
-        CREATE TABLE tension_change (wave_id TEXT, prev_wave_id TEXT, side TEXT,
-            respondent_group TEXT, previous REAL, value REAL, diff REAL, ci_low REAL,
-            ci_high REAL, p_value REAL, n_prev INTEGER, n INTEGER, suppressed INTEGER);
-        CREATE TABLE fx_topic (wave TEXT, side TEXT, respondent_group TEXT, topic TEXT,
-            share REAL, ci_low REAL, ci_high REAL, n INTEGER, negative_share REAL);
-        CREATE VIEW v_topic_share_by_wave AS SELECT * FROM fx_topic;
-        CREATE TABLE fx_long (wave_id TEXT, side TEXT, respondent_group TEXT,
-            respondent_key TEXT, gender TEXT, age_band TEXT, rw TEXT, form_id TEXT,
-            form_version TEXT, question_id TEXT, question_label TEXT, option TEXT,
-            value_num REAL, value_text TEXT, value_label TEXT);
-        CREATE VIEW v_responses_long AS SELECT * FROM fx_long;
-        CREATE TABLE fx_text (wave_id TEXT, side TEXT, respondent_group TEXT, question_id TEXT,
-            text_redacted TEXT, sentiment TEXT, topics TEXT, topic_scores TEXT, scorer TEXT);
-        CREATE VIEW v_text_scores AS SELECT * FROM fx_text;
-        CREATE TABLE fx_rel (wave TEXT, respondent_group TEXT, alpha REAL, n INTEGER);
-        CREATE VIEW v_scale_reliability AS SELECT * FROM fx_rel;
-        CREATE TABLE alerts (rule_id TEXT, wave_id TEXT, side TEXT, respondent_group TEXT,
-            value REAL, threshold REAL, message TEXT);
-        CREATE TABLE dim_wave (wave_id TEXT, label TEXT, fieldwork_start TEXT, fieldwork_end TEXT);
-        """
-    )
-    con.executemany(
-        "INSERT INTO fx_tension VALUES (?,?,?,?,?,?,?)", [(*k, *v) for k, v in TENSION.items()]
-    )
-    con.executemany("INSERT INTO tension_change VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", CHANGES)
-    con.executemany("INSERT INTO fx_topic VALUES (?,?,?,?,?,?,?,?,?)", _topic_shares())
-    con.executemany("INSERT INTO fx_long VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _respondents())
-    con.executemany("INSERT INTO fx_text VALUES (?,?,?,?,?,?,?,?,?)", _texts())
-    con.executemany(
-        "INSERT INTO fx_rel VALUES (?,?,?,?)",
-        [(WAVE, "orang_tua", 0.78, 12), (WAVE, "remaja", 0.71, 23)],
-    )
-    con.execute(
-        "INSERT INTO alerts VALUES (?,?,?,?,?,?,?)",
-        (
-            "indeks_naik",
-            WAVE,
-            "timur",
-            "remaja",
-            59.9,
-            5.0,
-            "Indeks ketegangan remaja di sisi timur naik +6,0 poin (contoh peringatan).",
-        ),
-    )
+    for name, view in VIEWS.items():
+        con.execute(f"CREATE TABLE fx_{name} ({', '.join(view.columns)})")
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM fx_{name}")
+    con.execute("CREATE TABLE dim_wave (wave_id TEXT, label TEXT, fieldwork_start TEXT, "
+                "fieldwork_end TEXT)")
+    _insert(con, "v_tension_by_wave", [(*k, *v) for k, v in TENSION.items()])
+    _insert(con, "v_tension_change", CHANGES)
+    _insert(con, "v_topic_share_by_wave", _topic_shares())
+    _insert(con, "v_responses_long", _respondents())
+    _insert(con, "v_text_scores", _texts())
+    _insert(con, "v_scale_reliability", [(WAVE, "orang_tua", 0.78, 12), (WAVE, "remaja", 0.71, 23)])
+    _insert(con, "v_alerts", [(
+        "indeks_naik", WAVE, "timur", "remaja", 59.9, 5.0,
+        "Indeks ketegangan remaja di sisi timur naik +6,0 poin (contoh peringatan).",
+    )])
     con.executemany(
         "INSERT INTO dim_wave VALUES (?,?,?,?)",
         [

@@ -31,10 +31,10 @@ def _view(url: str, sql: str) -> pd.DataFrame:
         return pd.read_sql_query(sql, con)
 
 
-def test_headline_reads_the_views_and_the_change_table(views_engine, views_url):
+def test_headline_reads_the_index_and_change_views(views_engine, views_url):
     data = build_report_data(views_engine, "latest")
-    tension = _view(views_url, f"SELECT * FROM v_tension_by_wave WHERE wave = '{WAVE}'")
-    change = _view(views_url, "SELECT * FROM tension_change")
+    tension = _view(views_url, f"SELECT * FROM v_tension_by_wave WHERE wave_id = '{WAVE}'")
+    change = _view(views_url, "SELECT * FROM v_tension_change")
     assert data.wave.wave_id == WAVE and data.previous_wave.wave_id == "2025-05"
     for head in data.headline:
         row = tension[(tension["side"] == head.side) & (tension["respondent_group"] == "semua")]

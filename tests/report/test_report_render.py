@@ -56,14 +56,14 @@ def test_files_are_named_by_wave(report):
 def test_every_printed_index_equals_the_view(report):
     printed = metrics(report["html_text"])
     printed = printed[printed["metric"].isin(TENSION_METRICS)]
-    view = report["view"].set_index(["wave", "side", "respondent_group"])
+    view = report["view"].set_index(["wave_id", "side", "respondent_group"])
     assert not printed.empty
     for row in printed.itertuples(index=False):
         value = view.loc[(row.wave, row.side, row.group), TENSION_METRICS[row.metric]]
         expected = str(int(value)) if row.metric == "n" else id_number(float(value))
         assert row.text.strip() == expected, row
     # And every published cell of the wave is printed.
-    current = report["view"][report["view"]["wave"] == WAVE]
+    current = report["view"][report["view"]["wave_id"] == WAVE]
     shown = set(zip(printed["side"], printed["group"], strict=True))
     assert set(zip(current["side"], current["respondent_group"], strict=True)) <= shown
 

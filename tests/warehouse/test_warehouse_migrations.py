@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 
 from sentiment.warehouse import db
 from sentiment.warehouse import models as m
-from sentiment.warehouse.views import CORE_VIEWS
+from sentiment.warehouse.views import VIEWS
 
 CORE = {t.name for t in m.CORE_TABLES}
 
@@ -25,7 +25,7 @@ def test_upgrade_then_downgrade_to_base_leaves_no_table_or_view(db_url):
     assert _names(engine) == (set(), set())
     db.upgrade(engine)
     tables, views = _names(engine)
-    assert CORE <= tables and set(CORE_VIEWS) <= views
+    assert CORE <= tables and set(VIEWS) <= views
     db.downgrade(engine, "base")
     assert _names(engine) == (set(), set())
     engine.dispose()
@@ -58,4 +58,38 @@ def test_migrated_views_are_the_ones_views_py_defines(sqlite_url):
     with engine.connect() as conn:
         stored = dict(conn.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type='view'")).all())
     engine.dispose()
-    assert {n: _squash(stored[n]) for n in CORE_VIEWS} == {n: _squash(s) for n, s in CORE_VIEWS.items()}
+    assert {n: _squash(stored[n]) for n in VIEWS} == {n: _squash(v.create_sql) for n, v in VIEWS.items()}
+
+
+def test_every_published_view_has_exactly_its_declared_columns(db_url):
+    """The contract readers rely on, on SQLite and PostgreSQL: the columns, in order, and
+    `wave_id` as the wave column of every view that has one."""
+    engine = db.get_engine(db_url)
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        actual = {name: list(conn.execute(sa.text(f"SELECT * FROM {name} WHERE 1 = 0")).keys())
+                  for name in VIEWS}
+    present = set(sa.inspect(engine).get_view_names())
+    engine.dispose()
+    assert {n: list(v.columns) for n, v in VIEWS.items()} == actual
+    assert set(VIEWS) <= present  # views, not tables
+    for name, columns in actual.items():
+        assert "wave" not in columns and "prev_wave" not in columns, name
+    assert all("wave_id" in c for n, c in actual.items() if n != "v_tension_trend")
+
+
+def test_read_view_refuses_columns_outside_the_contract(sqlite_url):
+    import pytest
+
+    from sentiment.errors import SentimentError
+    from sentiment.warehouse.views import read_view
+
+    engine = db.get_engine(sqlite_url)
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        assert read_view(conn, "v_tension_by_wave", {"wave_id": "2025-02"}).empty
+        with pytest.raises(SentimentError, match="has no column wave"):
+            read_view(conn, "v_tension_by_wave", {"wave": "2025-02"})
+        with pytest.raises(SentimentError, match="not a published view"):
+            read_view(conn, "fact_response")
+    engine.dispose()

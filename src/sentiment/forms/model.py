@@ -153,6 +153,11 @@ class FormRegistry(BaseModel):
 
     forms: tuple[Form, ...]
 
+    @property
+    def respondent_groups(self) -> tuple[str, ...]:
+        """The respondent groups the forms declare, in the order of the forms."""
+        return tuple(dict.fromkeys(f.respondent_group for f in self.forms))
+
     def get(self, form_id: str, version: str | None = None) -> Form:
         matches = [f for f in self.forms if f.form_id == form_id]
         if version is not None:

@@ -15,7 +15,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from sentiment.report.data import GROUPS, TopicRow, Wave  # noqa: E402
+from sentiment.report.data import TopicRow, Wave  # noqa: E402
 from sentiment.report.participation import SafetyRow  # noqa: E402
 
 # Line style, marker and fill tell the series apart; colour only helps (Okabe–Ito palette).
@@ -23,10 +23,13 @@ SIDE_STYLE = {
     "barat": {"color": "#0072B2", "linestyle": "-", "marker": "o"},
     "timur": {"color": "#D55E00", "linestyle": "--", "marker": "s"},
 }
-GROUP_STYLE = {
-    "orang_tua": {"color": "#404040", "hatch": "", "edgecolor": "black"},
-    "remaja": {"color": "white", "hatch": "///", "edgecolor": "black"},
-}
+# Respondent groups in declaration order get these styles (print-safe: shade and hatch).
+GROUP_STYLES = (
+    {"color": "#404040", "hatch": "", "edgecolor": "black"},
+    {"color": "white", "hatch": "///", "edgecolor": "black"},
+    {"color": "#a0a0a0", "hatch": "..", "edgecolor": "black"},
+    {"color": "white", "hatch": "xx", "edgecolor": "black"},
+)
 # Figures about 6.4 in wide with 18 pt text: on a 400 px phone screen the text is still ~12 px.
 FONT = {
     "font.size": 18,
@@ -122,18 +125,19 @@ def tension_chart(
 
 
 def topic_chart(topics: Sequence[TopicRow], group_labels: dict[str, str]) -> bytes:
-    """Share of free-text answers per topic this wave: parents and youth side by side."""
+    """Share of free-text answers per topic this wave: the respondent groups side by side."""
     with matplotlib.rc_context(FONT):
         fig = _figure(6.4, 1.4 + 0.9 * max(len(topics), 1))
         ax = fig.subplots()
         rows = list(reversed(topics))  # largest topic on top
-        height = 0.38
-        for k, group in enumerate(GROUPS):
-            ys = [i + (k - 0.5) * height for i in range(len(rows))]
+        height = 0.76 / max(len(group_labels), 1)
+        middle = (len(group_labels) - 1) / 2
+        for k, group in enumerate(group_labels):
+            ys = [i + (k - middle) * height for i in range(len(rows))]
             vals = [100 * (t.share.get(group) or 0.0) for t in rows]
             low = [_whisker(t.share.get(group), t.ci_low.get(group)) for t in rows]
             high = [_whisker(t.ci_high.get(group), t.share.get(group)) for t in rows]
-            style = GROUP_STYLE[group]
+            style = GROUP_STYLES[k % len(GROUP_STYLES)]
             ax.barh(
                 ys,
                 vals,

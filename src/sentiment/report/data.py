@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
 
 from sentiment.config import load_yaml
 from sentiment.errors import SentimentError
+from sentiment.forms.model import load_registry
 from sentiment.report.participation import (
     ANY_ACTIVITY,
     ParticipationCell,
@@ -23,12 +22,8 @@ from sentiment.report.participation import (
 )
 from sentiment.report.quotes import Quote, pick_quotes, publishable_cells
 from sentiment.report.sql import num, read_sql
+from sentiment.warehouse import views
 
-GROUPS = ("orang_tua", "remaja")
-# Analysis stores the wave-over-wave change under one of these names (view first).
-CHANGE_SOURCES = ("v_tension_change", "tension_change")
-ALERT_SOURCES = ("v_alerts", "alerts")
-TEXT_COLUMNS = ("text_redacted", "text", "text_value", "answer")
 MAX_TOPICS = 6
 STATUSES = ("membaik", "tetap", "memburuk")
 
@@ -100,43 +95,15 @@ class ReportData:
 # Reading
 
 
-def _exists(engine: Engine, name: str) -> bool:
-    inspector = sa.inspect(engine)
-    return name in inspector.get_view_names() or name in inspector.get_table_names()
-
-
-def _wave_col(frame: pd.DataFrame) -> pd.DataFrame:
-    # Views name the wave column `wave` or `wave_id`; the report always says `wave_id`.
-    if "wave_id" not in frame and "wave" in frame:
-        frame = frame.rename(columns={"wave": "wave_id"})
-    if "prev_wave_id" not in frame and "prev_wave" in frame:
-        frame = frame.rename(columns={"prev_wave": "prev_wave_id"})
-    if "wave_id" in frame:
-        frame["wave_id"] = frame["wave_id"].astype(str)
-    return frame
-
-
 def read_view(engine: Engine, name: str) -> pd.DataFrame:
-    """All rows of a published view (or table); a missing one is a ReportError naming it."""
-    try:
-        return _wave_col(read_sql(engine, f"SELECT * FROM {name}"))
-    except DBAPIError as exc:
-        raise ReportError(
-            f"warehouse has no {name}: run `sentiment run` first ({str(exc.orig).splitlines()[0]})"
-        ) from None
+    """All rows of a published view (a missing one is a one-line error naming it)."""
+    with engine.connect() as conn:
+        return views.read_view(conn, name)
 
 
-def _optional(engine: Engine, names: Sequence[str]) -> pd.DataFrame | None:
-    for name in names:
-        if _exists(engine, name):
-            return read_view(engine, name)
-    return None
-
-
-def _visible(frame: pd.DataFrame) -> pd.DataFrame:
-    if "suppressed" in frame:
-        frame = frame[~frame["suppressed"].fillna(True).astype(bool)]
-    return frame
+def respondent_groups() -> tuple[str, ...]:
+    """The programme's respondent groups, in the order its forms are declared."""
+    return load_registry().respondent_groups
 
 
 # ----------------------------------------------------------------------------------------------
@@ -154,19 +121,16 @@ def wave_catalogue(engine: Engine) -> list[Wave]:
         )
         for w in load_yaml("waves.yaml").get("waves") or []
     }
-    if _exists(engine, "dim_wave"):
-        dim = _wave_col(read_sql(engine, "SELECT * FROM dim_wave"))
-        start = next((c for c in ("fieldwork_start", "start_date", "start") if c in dim), None)
-        end = next((c for c in ("fieldwork_end", "end_date", "end") if c in dim), None)
-        for row in dim.to_dict("records"):
-            wid = str(row["wave_id"])
-            base = waves.get(wid, Wave(wid, wid))
-            waves[wid] = Wave(
-                wid,
-                str(row.get("label") or base.label),
-                str(row[start])[:10] if start and row.get(start) else base.start,
-                str(row[end])[:10] if end and row.get(end) else base.end,
-            )
+    dim = read_sql(engine, "SELECT wave_id, label, fieldwork_start, fieldwork_end FROM dim_wave")
+    for row in dim.to_dict("records"):
+        wid = str(row["wave_id"])
+        base = waves.get(wid, Wave(wid, wid))
+        waves[wid] = Wave(
+            wid,
+            str(row["label"] or base.label),
+            str(row["fieldwork_start"])[:10] if row["fieldwork_start"] else base.start,
+            str(row["fieldwork_end"])[:10] if row["fieldwork_end"] else base.end,
+        )
     return sorted(waves.values(), key=lambda w: (w.start or "", w.wave_id))
 
 
@@ -174,11 +138,9 @@ def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str,
     areas = load_yaml("areas.yaml")
     sides = {k: str(v.get("label", k)) for k, v in areas["sides"].items()}
     alerts = load_yaml("alerts.yaml").get("labels", {})
-    groups = {
-        "orang_tua": "Orang tua",
-        "remaja": "Remaja",
-        **{k: v[:1].upper() + v[1:] for k, v in (alerts.get("group") or {}).items()},
-    }
+    named = alerts.get("group") or {}
+    groups = {g: str(named.get(g) or g.replace("_", " ")) for g in respondent_groups()}
+    groups = {k: v[:1].upper() + v[1:] for k, v in groups.items()}
     topics = {
         code: str(spec.get("label", code))
         for code, spec in load_yaml("topics.yaml")["codes"].items()
@@ -293,7 +255,7 @@ def topic_rows(
     limit: int = MAX_TOPICS,
 ) -> tuple[list[TopicRow], dict[str, int]]:
     """The wave's main topics (both sides), share per group now and last wave, from the view."""
-    groups = (*GROUPS, total)
+    groups = (*respondent_groups(), total)
     part = shares[(shares["side"] == total) & shares["wave_id"].isin([wave, prev])]
     now = part[part["wave_id"] == wave]
     if now.empty:
@@ -337,42 +299,25 @@ def topic_rows(
 # Assembly
 
 
-def _text_column(frame: pd.DataFrame) -> str:
-    for col in TEXT_COLUMNS:
-        if col in frame:
-            return col
-    raise ReportError(f"v_text_scores has no text column (looked for {', '.join(TEXT_COLUMNS)})")
-
-
 def _texts(engine: Engine, wave: str) -> pd.DataFrame:
     frame = read_view(engine, "v_text_scores")
-    frame = frame[frame["wave_id"] == wave]
-    if "is_current" in frame:
-        frame = frame[frame["is_current"].fillna(False).astype(bool)]
-    return frame
+    return frame[frame["wave_id"] == wave]
 
 
 def _alert_messages(engine: Engine, wave: str) -> list[str]:
-    table = _optional(engine, ALERT_SOURCES)
-    if table is None or table.empty or "message" not in table:
-        return []
-    table = _visible(table[table["wave_id"] == wave])
+    table = read_view(engine, "v_alerts")
+    table = table[table["wave_id"] == wave]
     return [" ".join(str(m).split()) for m in table["message"].dropna().drop_duplicates()]
 
 
 def _reliability(engine: Engine, wave: str) -> list[dict[str, Any]]:
-    if not _exists(engine, "v_scale_reliability"):
-        return []
     rel = read_view(engine, "v_scale_reliability")
-    rel = rel[rel["wave_id"] == wave] if "wave_id" in rel else rel
-    alpha = next((c for c in ("alpha", "cronbach_alpha") if c in rel), None)
-    if alpha is None:
-        return []
+    rel = rel[rel["wave_id"] == wave]
     return [
         {
             "respondent_group": str(r["respondent_group"]),
-            "alpha": num(r[alpha]),
-            "n": int(r["n"]) if "n" in r and pd.notna(r["n"]) else None,
+            "alpha": num(r["alpha"]),
+            "n": int(r["n"]) if pd.notna(r["n"]) else None,
         }
         for r in rel.to_dict("records")
     ]
@@ -387,8 +332,6 @@ def build_report_data(engine: Engine, wave: str = "latest") -> ReportData:
     catalogue = wave_catalogue(engine)
 
     tension = read_view(engine, "v_tension_by_wave")
-    if "suppressed" in tension:
-        tension = _visible(tension)
     current = resolve_wave(wave, tension, catalogue)
     present = [w for w in catalogue if w.wave_id in set(tension["wave_id"])]
     rank = {w.wave_id: i for i, w in enumerate(present)}
@@ -396,10 +339,10 @@ def build_report_data(engine: Engine, wave: str = "latest") -> ReportData:
     previous = earlier[-1] if earlier else None
     prev_id = previous.wave_id if previous else None
 
-    changes = _optional(engine, CHANGE_SOURCES)
+    changes = read_view(engine, "v_tension_change")
     heads = headlines(tension, changes, current.wave_id, prev_id, sides, total)
 
-    shares = _visible(read_view(engine, "v_topic_share_by_wave"))
+    shares = read_view(engine, "v_topic_share_by_wave")
     topics, topic_n = topic_rows(shares, current.wave_id, prev_id, total, topic_labels)
 
     now = tension[tension["wave_id"] == current.wave_id]
@@ -409,7 +352,7 @@ def build_report_data(engine: Engine, wave: str = "latest") -> ReportData:
         if r.side != total and r.respondent_group != total
     ]
     open_cells = publishable_cells(cell_rows, min_n)
-    suppressed = [f"index:{s}:{g}" for s in sides for g in GROUPS if (s, g) not in open_cells]
+    suppressed = [f"index:{s}:{g}" for s in sides for g in groups if (s, g) not in open_cells]
 
     cells, notes = participation(engine, current.wave_id, min_n, open_cells)
     suppressed += [n for n in notes if f"index:{n.split(':', 1)[1]}" not in suppressed]
@@ -427,12 +370,11 @@ def build_report_data(engine: Engine, wave: str = "latest") -> ReportData:
     texts = _texts(engine, current.wave_id)
     quotes: list[Quote] = []
     if not texts.empty:
-        col = _text_column(texts)
         keep = [
             (s, g) in quote_cells
             for s, g in zip(texts["side"], texts["respondent_group"], strict=True)
         ]
-        quotes = pick_quotes(texts[keep], [t.topic for t in topics], topic_labels, text_col=col)
+        quotes = pick_quotes(texts[keep], [t.topic for t in topics], topic_labels, text_col="text_redacted")
 
     return ReportData(
         wave=current,

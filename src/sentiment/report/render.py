@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from sentiment.config import db_url as resolve_db_url
 from sentiment.report import charts
-from sentiment.report.data import GROUPS, ReportData, build_report_data
+from sentiment.report.data import ReportData, build_report_data
 from sentiment.report.participation import ACTIVITIES, ANY_ACTIVITY
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ def _current_rows(data: ReportData) -> list[dict[str, Any]]:
     """This wave's rows of v_tension_by_wave in reading order: per side, groups then total."""
     now = data.tension[data.tension["wave_id"] == data.wave.wave_id]
     sides = [*data.side_labels, data.total]
-    groups = [*GROUPS, data.total]
+    groups = [*data.group_labels, data.total]
     rows = []
     for side in sides:
         for group in groups:
@@ -192,7 +192,7 @@ def render_html(data: ReportData) -> str:
             charts=images,
             current_rows=current,
             method_rows=method_rows,
-            groups=GROUPS,
+            groups=list(data.group_labels),
             activities=ACTIVITIES,
             safety_rows=shown_safety,
             suppressed_text=_suppressed_text(data),
