@@ -17,15 +17,16 @@ import uuid
 for _name, _value in (("PREFECT_SERVER_ANALYTICS_ENABLED", "false"), ("DO_NOT_TRACK", "1"),
                       ("GX_ANALYTICS_ENABLED", "false")):
     os.environ.setdefault(_name, _value)
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))  # devkit/
 
 import pandas as pd  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
+from devkit.synthetic import generate_responses  # noqa: E402
 from sentiment.flows.steps import text_rows  # noqa: E402
 from sentiment.forms.batch import RawBatch  # noqa: E402
 from sentiment.privacy.protect import protect_frame  # noqa: E402
 from sentiment.privacy.pseudonym import key_fingerprint  # noqa: E402
-from sentiment.synthetic import generate_responses  # noqa: E402
 from sentiment.validate import validate_batch  # noqa: E402
 from sentiment.warehouse import db  # noqa: E402
 from sentiment.warehouse.load import LoadBatch, load_batch  # noqa: E402

@@ -26,6 +26,7 @@ from typing import Any
 for _name, _value in (("PREFECT_SERVER_ANALYTICS_ENABLED", "false"), ("DO_NOT_TRACK", "1"),
                       ("GX_ANALYTICS_ENABLED", "false")):
     os.environ.setdefault(_name, _value)
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))  # devkit/
 
 BENCH_KEY = b"kali-pasir-pulse-BENCH-key-not-for-real-data"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -200,9 +201,9 @@ def _key() -> bytes:
 
 def generate(size: int, out_dir: Path, fmt: str) -> tuple[Path, float]:
     """One synthetic export of `size` youth responses (the sample's distributions, 3 % invalid)."""
+    from devkit.synthetic import generate_responses
+    from devkit.writers import write_export
     from sentiment.forms import load_registry
-    from sentiment.forms.writers import write_export
-    from sentiment.synthetic import generate_responses
 
     start = time.perf_counter()
     form = load_registry().get(FORM_ID)

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # devkit/
 SAMPLES = ROOT / "examples" / "exports"
 PII = ROOT / "tests" / "fixtures" / "sample_pii.json"
 DEMO_KEY = "kali-pasir-pulse-DEMO-KEY-not-for-real-data"
@@ -71,7 +72,7 @@ def fuzz_cases(seed: int = 20241101) -> list[tuple[str, bytes]]:
 
 
 def corpus_figures(folder: Path) -> dict[str, int]:
-    from sentiment.audit import try_file, write_corpus
+    from devkit.audit import try_file, write_corpus
 
     figures = dict(tried=0, refused=0, quarantined_rows=0, crashes=0, rows_lost=0, unexpected=0)
     crashes: list[str] = []
@@ -102,7 +103,7 @@ def corpus_figures(folder: Path) -> dict[str, int]:
 def sample_run_figures(folder: Path) -> dict[str, int]:
     import sqlalchemy as sa
 
-    from sentiment import audit
+    from devkit import audit
     from sentiment.export.tidy import export_dataset
     from sentiment.flows import steps
     from sentiment.settings import Settings

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
 
-from sentiment.synthetic import INVALID_KINDS, SAMPLE_SEED, write_sample
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # devkit/
+from devkit.synthetic import INVALID_KINDS, SAMPLE_SEED, write_sample  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 README = """# Sample exports (fictional)

@@ -16,7 +16,7 @@ from faults_support import counts
 from prefect_store import api_text
 from sqlalchemy import event
 
-from sentiment import audit
+from devkit import audit
 from sentiment.flows import steps
 from sentiment.privacy.pseudonym import key_fingerprint
 from sentiment.settings import Settings

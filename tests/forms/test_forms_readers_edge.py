@@ -292,7 +292,7 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_charac
 
 @pytest.fixture(scope="module")
 def two_parents(registry):
-    from sentiment.synthetic import generate_responses
+    from devkit.synthetic import generate_responses
 
     return generate_responses(2, seed=3, form_id="orang_tua", wave_id="2024-11", invalid_rate=0,
                               registry=registry)
@@ -301,7 +301,7 @@ def two_parents(registry):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=TEXT, fmt=st.sampled_from(["kobo_csv", "odk_csv", "gforms_csv", "kobo_json"]))
 def test_free_text_round_trips_through_every_format(tmp_path, registry, two_parents, text, fmt):
-    from sentiment.forms.writers import write_export
+    from devkit.writers import write_export
 
     frame = two_parents.copy()
     frame["harapan"] = [text, "biasa saja"]

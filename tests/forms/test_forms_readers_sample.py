@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from devkit.synthetic import SAMPLE_FILES, build_sample, wave_windows
 from sentiment.forms.readers import read_export
-from sentiment.synthetic import SAMPLE_FILES, build_sample, wave_windows
 
 EXPORTS = Path(__file__).resolve().parents[2] / "examples" / "exports"
 FORMAT_OF = {spec.name: spec.fmt for spec in SAMPLE_FILES}

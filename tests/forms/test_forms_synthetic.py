@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sentiment.synthetic import (
+from devkit.synthetic import (
     INVALID_KINDS,
     SAMPLE_FILES,
     build_sample,

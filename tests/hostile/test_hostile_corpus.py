@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sentiment.audit import broken_files, try_file
+from devkit.audit import broken_files, try_file
 from sentiment.errors import InputError
 from sentiment.forms.readers import ReadLimits, read_export
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from sentiment import audit
+from devkit import audit
 from sentiment.flows import steps
 from sentiment.settings import Settings
 from sentiment.warehouse import db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sentiment.nlp.corpus.build import TOPICS, build_rows, dedupe_key
+from devkit.corpus import TOPICS, build_rows, dedupe_key
 from sentiment.nlp.train import CORPUS_PATH, load_corpus, load_general
 
 LABELS = {"positif", "netral", "negatif"}

@@ -200,7 +200,7 @@ def training_frame(data: pd.DataFrame | None, include_corpus: bool = True,
     User data (a file or human codes) gets `user_weight` per row; by default enough that it
     weighs `USER_SHARE` times the corpus in total: it is the domain being scored, and on
     NusaX a 500-row train split mixed in at that weight scored as well as it alone while
-    keeping the corpus's survey vocabulary (corpus/measure.py).
+    keeping the corpus's survey vocabulary (devkit/measure.py).
     """
     parts, sources = [], {}
     user = pd.concat([f for f in (data, coded) if f is not None and len(f)], ignore_index=True) \

@@ -1,4 +1,4 @@
-"""Rebuild the shipped stem cache: `python -m sentiment.nlp.build_stems` (maintainers only)."""
+"""Rebuild the shipped stem cache: `python -m devkit.build_stems` (maintainers only)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Developer measurement of the scorers (not used by the pipeline).
 
-    python -m sentiment.nlp.corpus.measure [--nusax DIR] [--C 4]
+    python -m devkit.measure [--nusax DIR] [--C 4]
 
 Reports template-held-out macro-F1 on the corpus (whole seed templates kept out of training,
 a stand-in for unseen real answers) for the model and the lexicon scorer, and, when a folder
@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.metrics import classification_report, f1_score
 
-from sentiment.nlp.corpus.build import build_rows
+from devkit.corpus import build_rows
 from sentiment.nlp.model import LABELS, ModelConfig
 from sentiment.nlp.train import load_general, normalise_labels, train_model, training_corpus
 

@@ -1,6 +1,6 @@
 """Build the labelled corpus (labelled.csv) from hand-written seeds by controlled variation.
 
-Run `python -m sentiment.nlp.corpus.build` to regenerate; the output is deterministic.
+Run `python -m devkit.corpus` to regenerate; the output is deterministic.
 Every row keeps the ids of the seeds/templates it came from so evaluation can hold whole
 templates out (see `build_rows`).
 """
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-CORPUS_DIR = Path(__file__).resolve().parent
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "src" / "sentiment" / "nlp" / "corpus"
 SEEDS_PATH = CORPUS_DIR / "seeds.txt"
 LABELLED_PATH = CORPUS_DIR / "labelled.csv"
 

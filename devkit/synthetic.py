@@ -869,7 +869,7 @@ def build_sample(seed: int = SAMPLE_SEED, registry: FormRegistry | None = None) 
 
 def write_sample(out_dir: Path, seed: int = SAMPLE_SEED, registry: FormRegistry | None = None) -> SampleResult:
     """Write the bundled sample exports into `out_dir`; returns counts and the PII written."""
-    from sentiment.forms.writers import write_export
+    from devkit.writers import write_export
 
     registry = _registry(registry)
     result = build_sample(seed, registry)
