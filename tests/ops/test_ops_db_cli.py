@@ -83,4 +83,4 @@ def test_unreachable_database_is_one_line(tmp_path) -> None:
     url = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"
     result = CliRunner().invoke(_app(), ["db", "current", "--db", url])
     assert result.exit_code == 1
-    assert "database error" in result.output and "Traceback" not in result.output
+    assert "error: database:" in result.output and "Traceback" not in result.output

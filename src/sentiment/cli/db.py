@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from sentiment.cli.options import DbOption, QuietOption, console, guarded
 from sentiment.config import mask_url
 from sentiment.errors import SentimentError
-
-console = Console()
-err_console = Console(stderr=True)
-
-DbOption = Annotated[str | None, typer.Option(
-    "--db", help="Warehouse URL (default: $SENTIMENT_DB_URL, the Secret block "
-    "`sentiment-db-url`, or sqlite:///warehouse.db).")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
-
-
-def _guarded(action: Callable[[], None]) -> None:
-    """Run a command body; user and connection errors become one line and exit code 1."""
-    import sqlalchemy.exc
-
-    try:
-        action()
-    except SentimentError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-    except sqlalchemy.exc.SQLAlchemyError as exc:
-        # the driver's first line names the problem; the rest may echo SQL
-        first = str(getattr(exc, "orig", exc) or exc).strip().splitlines()[0]
-        err_console.print(f"[bold red]database error:[/] {first}", highlight=False)
-        raise typer.Exit(1) from None
 
 
 def _engine(db: str | None):
@@ -53,7 +28,7 @@ def upgrade(db: DbOption = None,
             revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
             quiet: QuietOption = False) -> None:
     """Migrate the warehouse up (from empty, or from any older revision) to `revision`."""
-    def body() -> None:
+    with guarded():
         from sentiment.warehouse import db as warehouse
 
         url, engine = _engine(db)
@@ -62,7 +37,6 @@ def upgrade(db: DbOption = None,
         if not quiet:
             console.print(f"{mask_url(url)}: {before or 'empty'} → "
                           f"{warehouse.current_revision(engine) or 'empty'}")
-    _guarded(body)
 
 
 @db_app.command()
@@ -72,7 +46,7 @@ def downgrade(db: DbOption = None,
               yes: Annotated[bool, typer.Option("--yes", help="Do not ask; downgrades drop data.")] = False,
               quiet: QuietOption = False) -> None:
     """Migrate the warehouse down; the tables a revision added are dropped with their data."""
-    def body() -> None:
+    with guarded():
         from sentiment.warehouse import db as warehouse
 
         url, engine = _engine(db)
@@ -87,20 +61,18 @@ def downgrade(db: DbOption = None,
         if not quiet:
             console.print(f"{mask_url(url)}: {before} → "
                           f"{warehouse.current_revision(engine) or 'empty'}")
-    _guarded(body)
 
 
 @db_app.command()
 def current(db: DbOption = None) -> None:
     """Print the warehouse's revision and the newest one this code knows."""
-    def body() -> None:
+    with guarded():
         from sentiment.warehouse import db as warehouse
 
         url, engine = _engine(db)
         now, head = warehouse.current_revision(engine), warehouse.head_revision()
         state = "up to date" if now == head else "run `sentiment db upgrade`"
         console.print(f"{mask_url(url)}: revision {now or 'empty'} (head {head}: {state})")
-    _guarded(body)
 
 
 @db_app.command()
@@ -118,7 +90,7 @@ def roles(db: DbOption = None,
 
     Re-run with --apply after every upgrade: migrations recreate views, dropping their grants.
     """
-    def body() -> None:
+    with guarded():
         from sentiment import roles as pg_roles
 
         if not apply:
@@ -135,7 +107,6 @@ def roles(db: DbOption = None,
         if not quiet:
             console.print(f"{mask_url(url)}: {len(statements)} statements applied; "
                           f"{loader} writes, {analyst} reads {len(pg_roles.ANALYST_VIEWS)} views")
-    _guarded(body)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,21 +9,18 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from sentiment.config import db_url as resolve_db_url
-from sentiment.config import mask_url
-from sentiment.errors import SentimentError
-
-console = Console()
-err_console = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Warehouse URL (default: $SENTIMENT_DB_URL or sqlite:///warehouse.db)."),
-]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No summary; for scripts.")]
+from sentiment.cli.options import (
+    DbOption,
+    QuietOption,
+    SchemasOption,
+    console,
+    err_console,
+    fail,
+    guarded,
+)
+from sentiment.settings import mask_url, resolve_db_url
 
 
 class QueryFormat(enum.StrEnum):
@@ -44,12 +41,6 @@ class Shape(enum.StrEnum):
     wide = "wide"
     long = "long"
     texts = "texts"
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    # markup=False: the message may quote SQL with [brackets]
-    err_console.print(f"error: {message}", markup=False, highlight=False)
-    return typer.Exit(code)
 
 
 def frame_to_text(frame: pd.DataFrame, fmt: str) -> str:
@@ -88,12 +79,11 @@ def query_command(
     """Run a read-only SQL query on the warehouse (analyst views: v_...)."""
     from sentiment.query import QueryRefused, query
 
-    try:
-        frame = query(sql, db_url=db)
-    except QueryRefused as exc:
-        raise _fail(f"query refused: {exc}", 2) from None
-    except SentimentError as exc:
-        raise _fail(str(exc), 1) from None
+    with guarded():
+        try:
+            frame = query(sql, db_url=db)
+        except QueryRefused as exc:  # a refusal is a usage error: exit code 2
+            raise fail(f"query refused: {exc}", 2) from None
     if fmt == QueryFormat.table and out is None:
         console.print(result_table(frame, max_rows))
         return
@@ -104,7 +94,7 @@ def query_command(
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise _fail(f"cannot write {out}: {exc.strerror or exc}", 1) from None
+        raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
     err_console.print(f"{len(frame)} rows written to {out}", highlight=False)
 
 
@@ -112,20 +102,19 @@ def export_command(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="File format.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file; codebook.json/.md go beside it.")],
     wave: Annotated[str | None, typer.Option(help="Only this wave, e.g. 2025-08.")] = None,
-    form: Annotated[str | None, typer.Option(help="Only this form: orang_tua or remaja.")] = None,
+    form: Annotated[str | None, typer.Option(help="Only this form id (see the programme's forms/).")] = None,
     shape: Annotated[Shape, typer.Option(help="wide: one row per response; long: one per answer; texts: "
                                        "redacted free text with sentiment and topics.")] = Shape.wide,
     db: DbOption = None,
+    schemas: SchemasOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Export tidy survey data with variable and value labels (CSV, Parquet, XLSX, SPSS, Stata)."""
     from sentiment.export.tidy import export_dataset
 
-    try:
+    with guarded():
         summary = export_dataset(out, fmt.value, resolve_db_url(db), wave=wave, form_id=form,
                                  shape=shape.value)
-    except SentimentError as exc:
-        raise _fail(str(exc), 1) from None
     if quiet:
         return
     table = Table(title="Export", show_header=False)
@@ -144,16 +133,18 @@ def export_command(
 
 def codebook_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for codebook.json and codebook.md.")] = Path("docs"),
+    schemas: SchemasOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Write the codebook (every variable, label, code and export name) from schemas/."""
+    """Write the codebook (every variable, label, code and export name) from the programme folder."""
     from sentiment.codebook import build_codebook, write_codebook
 
     try:
-        codebook = build_codebook()
-        paths = write_codebook(out, codebook)
-    except (SentimentError, OSError) as exc:
-        raise _fail(str(exc), 1) from None
+        with guarded():
+            codebook = build_codebook()
+            paths = write_codebook(out, codebook)
+    except OSError as exc:
+        raise fail(f"cannot write the codebook in {out}: {exc.strerror or exc}") from None
     if not quiet:
         counts = (f"{len(codebook['questions'])} questions, "
                   f"{len(codebook['export']['variables'])} export variables")

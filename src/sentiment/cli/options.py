@@ -36,8 +36,10 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or
 
 
 def fail(message: object, code: int = 1) -> typer.Exit:
-    """Print one error line and return the Exit to raise (`raise fail(...) from None`)."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True,
+    """Print one error line and return the Exit to raise (`raise fail(...) from None`).
+
+    The message is plain text: brackets in it (SQL, paths) are printed as written."""
+    err_console.print(f"[bold red]error:[/] {_escape(message)}", highlight=False, markup=True,
                       soft_wrap=True)
     return typer.Exit(code)
 
@@ -55,9 +57,9 @@ def guarded() -> Iterator[None]:
     try:
         yield
     except SentimentError as exc:
-        raise fail(_escape(exc)) from None
+        raise fail(exc) from None
     except sqlalchemy.exc.SQLAlchemyError as exc:
-        raise fail(f"database: {_escape(database_reason(exc))}") from None
+        raise fail(f"database: {database_reason(exc)}") from None
 
 
 def _escape(value: object) -> str:

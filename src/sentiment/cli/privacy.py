@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from sentiment.errors import InputError, SentimentError
+from sentiment.cli.options import QuietOption, err_console, guarded
+from sentiment.errors import InputError
 from sentiment.privacy.redact import TAGS, redact_series
 from sentiment.privacy.safe_export import neutralise_frame
 
@@ -80,30 +81,27 @@ def redact_csv(
     return counts
 
 
+def redact(
+    input: Annotated[Path, typer.Option("--input", "-i", help="CSV file to read.")],
+    text_column: Annotated[str, typer.Option("--text-column", "-c", help="Column with free text.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write (UTF-8).")],
+    quiet: QuietOption = False,
+) -> None:
+    """Redact names, phone numbers, NIK, e-mail, accounts, addresses and plates in a CSV column."""
+    with guarded():
+        counts = redact_csv(input, text_column, output, quiet=quiet)
+    if quiet:
+        return
+    table = Table(title=f"Redacted {output.name}")
+    table.add_column("item")
+    table.add_column("count", justify="right")
+    table.add_row("rows", str(counts["rows"]))
+    table.add_row("texts changed", str(counts["changed"]))
+    for tag in TAGS:
+        table.add_row(escape(f"[{tag}]"), str(counts[tag]))
+    err_console.print(table)  # the summary goes beside the data, not into a pipe
+
+
 def register(app: typer.Typer) -> None:
     """Add the `redact` command to the `sentiment` app."""
-
-    @app.command("redact")
-    def redact_command(
-        input: Path = typer.Option(..., "--input", "-i", help="CSV file to read."),
-        text_column: str = typer.Option(..., "--text-column", "-c", help="Column with free text."),
-        output: Path = typer.Option(..., "--output", "-o", help="CSV file to write (UTF-8)."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
-    ) -> None:
-        """Redact names, phone numbers, NIK, e-mail, accounts, addresses and plates in a CSV column."""
-        console = Console(stderr=True)
-        try:
-            counts = redact_csv(input, text_column, output, quiet=quiet)
-        except SentimentError as exc:
-            console.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(1) from None
-        if quiet:
-            return
-        table = Table(title=f"Redacted {output.name}")
-        table.add_column("item")
-        table.add_column("count", justify="right")
-        table.add_row("rows", str(counts["rows"]))
-        table.add_row("texts changed", str(counts["changed"]))
-        for tag in TAGS:
-            table.add_row(escape(f"[{tag}]"), str(counts[tag]))
-        console.print(table)
+    app.command("redact")(redact)
