@@ -43,6 +43,7 @@ LEXICON_FEATURE_NAMES: list[str] = [
 # Token roles other than sentiment terms.
 _PUNCT, _NEG, _WEAKNEG, _CONTRAST, _CONCESSION, _HOPE, _WISH, _EXPL = range(8)
 _INTENS, _SOFT, _INCR, _DECR_AFTER, _DECR_BEFORE, _GAP, _SARC, _POSTNEG = range(8, 16)
+_COMPLAINT, _REQUEST = range(16, 18)
 _SENTENCE_END = frozenset(".!?")
 
 
@@ -87,6 +88,13 @@ class Rules:
     info_question: frozenset[str]
     balanced: frozenset[str]
     topic_frames: frozenset[str]
+    complaint_weights: dict[str, float]
+    complaint_needs_partner: frozenset[str]
+    complaint_partners: frozenset[str]
+    request_verbs: frozenset[str]
+    fear: frozenset[str]
+    story_events: frozenset[str]
+    story_outcomes: frozenset[str]
 
     def f(self, name: str) -> float:
         return float(self.raw[name])
@@ -109,6 +117,8 @@ def rules() -> Rules:
         ("decrease_after", _DECR_AFTER),
         ("explanatory", _EXPL),
         ("wish", _WISH),
+        ("requests", _REQUEST),
+        ("complaint_markers", _COMPLAINT),
         ("hope", _HOPE),
         ("concession", _CONCESSION),
         ("contrast", _CONTRAST),
@@ -117,7 +127,7 @@ def rules() -> Rules:
         ("negators", _NEG),
     ):
         for word in raw[key]:
-            word = word.replace("_", " ")
+            word = str(word).replace("_", " ")
             if " " in word:
                 phrases[word] = (role, word)
             else:
@@ -154,6 +164,14 @@ def rules() -> Rules:
         info_question=words("info_question_words"),
         balanced=words("balanced_markers"),
         topic_frames=words("topic_frames"),
+        complaint_weights={str(k).replace("_", " "): float(v)
+                           for k, v in (raw.get("complaint_markers") or {}).items()},
+        complaint_needs_partner=words("complaint_needs_partner"),
+        complaint_partners=words("complaint_partners"),
+        request_verbs=words("request_verbs"),
+        fear=words("fear"),
+        story_events=words("story_events"),
+        story_outcomes=words("story_outcomes"),
     )
 
 
@@ -315,6 +333,8 @@ class _Scan:
     in_hope: list[bool] = field(default_factory=list)
     hope_after_contrast: bool = False
     lack_values: list[tuple[int, str]] = field(default_factory=list)
+    # Evidence that is not a lexicon term: (position, marker, value, effects).
+    extra: list[tuple[int, str, float, list[str]]] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("negated", "intens", "soft", "events", "countered", "lack"), 0))
     sarcasm: int = 0
@@ -371,9 +391,7 @@ def _structure_pass(s: _Scan) -> None:
             clause_start = False
         else:
             clause_start = (role == _CONTRAST or role == _CONCESSION) and clause_kind[clause] != ""
-            flag = _ROLE_FLAGS.get(role)
-            if flag:
-                sentence_flags[sentence].add(flag)
+            sentence_flags[sentence].update(_ROLE_FLAGS.get(role, ()))
         if marker:
             if marker == _MARK_PAST:
                 clause_kind[clause] = clause_kind[clause] or "past"
@@ -387,7 +405,9 @@ def _structure_pass(s: _Scan) -> None:
                 sentence_flags[sentence].add("kadang")
 
 
-_ROLE_FLAGS = {_HOPE: "hope", _EXPL: "explanatory", _WISH: "wish", _SARC: "sarcasm_marker"}
+_ROLE_FLAGS = {_HOPE: ("hope",), _EXPL: ("explanatory",), _WISH: ("wish",),
+               _SARC: ("sarcasm_marker",), _REQUEST: ("request", "wish"),
+               _COMPLAINT: ("complaint",)}
 
 
 def _contrast_pass(s: _Scan) -> None:
@@ -645,6 +665,105 @@ def _irony_pass(s: _Scan) -> None:
             s.sarcasm += 1
 
 
+def _scope_end(s: _Scan, i: int) -> bool:
+    """A frame ("semoga", "takut") reaches to the end of the sentence, a contrast or a cause."""
+    role = s.role_of[i]
+    return (role == _PUNCT and s.items[i][0][0] in _SENTENCE_END) or role in (_CONTRAST, _EXPL)
+
+
+def _fear_pass(s: _Scan) -> None:
+    """What follows a fear word is feared, so it counts as negative: "takut amannya cuma
+    sebentar", "khawatir anak2 gak pulang selamat"."""
+    fear = s.rl.fear
+    starts = [t.pos for t in s.terms if t.term in fear]
+    if not starts:
+        return
+    by_pos = {t.pos: t for t in s.terms}
+    for start in starts:
+        for i in range(start + 1, s.n):
+            if _scope_end(s, i) or s.in_hope[i]:
+                break
+            t = by_pos.get(i)
+            if t is not None and t.value > 0:
+                t.value = -t.value
+                t.effects.append("feared")
+
+
+def _story_pass(s: _Scan) -> None:
+    """Sad events told for their good outcome ("ada yang meninggal, warga sama2 melayat, bikin
+    terharu"): with an outcome word in the answer, the events are context, not complaint."""
+    rl = s.rl
+    if not any(tok in rl.story_outcomes for tok, _stem in s.items):
+        return
+    for t in s.terms:
+        if t.value < 0 and t.term in rl.story_events:
+            t.value *= s.f("story_factor")
+            t.effects.append("story")
+
+
+def _request_sentences(s: _Scan) -> set[int]:
+    """Sentences that ask for something: a request word ("tolong", "ada baiknya"), or a hope or
+    wish with a request verb ("semoga ditambah kegiatan")."""
+    rl = s.rl
+    out = {k for k, flags in enumerate(s.sentence_flags) if "request" in flags}
+    for i, (tok, _stem) in enumerate(s.items):
+        k = s.sentence_of[i]
+        if tok in rl.request_verbs and s.sentence_flags[k] & {"hope", "wish"}:
+            out.add(k)
+    return out
+
+
+def _request_pass(s: _Scan) -> None:
+    """Requests and suggestions are neutral unless they name a clear feeling (`affect`)."""
+    requests = _request_sentences(s)
+    if not requests:
+        return
+    for k in requests:
+        s.sentence_flags[k].add("request")
+    affect, factor = s.rl.affect, s.f("request_factor")
+    for t in s.terms:
+        if s.sentence_of[t.pos] in requests and t.term not in affect:
+            t.value *= factor
+            t.effects.append("request")
+
+
+def _complaint_pass(s: _Scan) -> None:
+    """Dismissive markers are complaints without a negative word: "formalitas doang", "sama
+    aja", "gak ngaruh" (not when negated or hoped: "semoga bukan formalitas")."""
+    rl = s.rl
+    weights = rl.complaint_weights
+    for i, (tok, _stem) in enumerate(s.items):
+        if s.role_of[i] != _COMPLAINT or s.in_hope[i]:
+            continue
+        if i > 0 and s.role_of[i - 1] in (_NEG, _WEAKNEG):
+            continue
+        if tok in rl.complaint_needs_partner and not any(
+            s.items[j][0] in rl.complaint_partners or s.role_of[j] == _COMPLAINT
+            for j in range(s.n) if j != i and s.clause_of[j] == s.clause_of[i]
+        ):
+            continue
+        s.extra.append((i, tok, weights.get(tok, -1.0), ["complaint"]))
+
+
+def _sarcasm_question_pass(s: _Scan) -> None:
+    """A rhetorical question answered by a complaint is sarcasm: "patroli? formalitas doang",
+    "aman? sama aja". The complaint weighs more; praise in the question turns ironic."""
+    factor = s.f("sarcasm_question_factor")
+    for n, (i, tok, value, effects) in enumerate(s.extra):
+        k = s.sentence_of[i]
+        if "complaint" not in effects or k == 0:
+            continue
+        question = s.sentence_flags[k - 1]
+        if "question" not in question or "info_word" in question:
+            continue
+        s.extra[n] = (i, tok, value * factor, [*effects, "sarcasm"])
+        s.sarcasm += 1
+        for t in s.terms:
+            if s.sentence_of[t.pos] == k - 1 and t.value > 0:
+                t.value = -t.value
+                t.effects.append("ironic")
+
+
 # The passes in order; each reads what the earlier ones left in the scan.
 PASSES = (
     _structure_pass,
@@ -653,7 +772,12 @@ PASSES = (
     _hope_scope_pass,
     _lack_pass,
     _term_pass,
+    _fear_pass,
     _irony_pass,
+    _story_pass,
+    _request_pass,
+    _complaint_pass,
+    _sarcasm_question_pass,
 )
 
 
@@ -662,7 +786,8 @@ def _aggregate(s: _Scan) -> LexiconResult:
     raw = s.rl.raw
     in_hope, clause_weight = s.in_hope, s.clause_weight
     # A hope tacked onto a complaint does not undo it ("... parah. semoga cepat beres").
-    complaint = any(t.value < 0 and not in_hope[t.pos] for t in s.terms) or bool(s.lack_values)
+    complaint = (any(t.value < 0 and not in_hope[t.pos] for t in s.terms)
+                 or bool(s.lack_values) or bool(s.extra))
     hope_damp = (raw["hope_after_complaint_factor"]
                  if complaint and not s.hope_after_contrast else 1.0)
     total = pos_sum = neg_sum = 0.0
@@ -701,8 +826,18 @@ def _aggregate(s: _Scan) -> LexiconResult:
         clause_totals[s.clause_of[i]] = clause_totals.get(s.clause_of[i], 0.0) + v
         reasons.append({"term": tok, "weight": raw["lack_weight"], "effects": effects,
                         "value": round(v, 3)})
+    for i, tok, value, effects in s.extra:
+        v = value * clause_weight[s.clause_of[i]]
+        total += v
+        if v < 0:
+            neg_sum += v
+        else:
+            pos_sum += v
+        clause_totals[s.clause_of[i]] = clause_totals.get(s.clause_of[i], 0.0) + v
+        reasons.append({"term": tok, "weight": value, "effects": effects, "value": round(v, 3)})
     hope = any("hope" in f for f in s.sentence_flags)
-    if hope and not any(in_hope[t.pos] for t in s.terms):
+    hope_asks = all("request" in f for f in s.sentence_flags if "hope" in f)
+    if hope and not hope_asks and not any(in_hope[t.pos] for t in s.terms):
         base = raw["hope_base"] * hope_damp
         total += base
         pos_sum += base
