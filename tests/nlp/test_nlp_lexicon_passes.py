@@ -166,3 +166,9 @@ def test_sad_event_without_an_outcome_stays_negative():
     check("kemarin ada warga yang meninggal kecelakaan", "negatif", None)
     _, reasons = scored("kemarin ada warga yang meninggal kecelakaan")
     assert "story" not in effects(reasons)
+
+
+def test_wanting_to_be_angry_is_not_a_hope():
+    check("pagi pagi pengin marah sama sinyalnya", "negatif", None)
+    check("semoga tidak ada lagi kejadian yang membuat warga takut keluar rumah", "positif",
+          "hoped")

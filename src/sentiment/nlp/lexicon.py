@@ -618,7 +618,9 @@ def _frame_pass(s: _Scan, t: _Term, ctx: _Context) -> None:
     if t.value < 0 and "explanatory" in flags and t.term not in rl.affect and not hoped:
         t.value *= raw["explanatory_event_factor"]
         t.effects.append("explained")
-    if hoped:
+    if hoped and t.value < 0 and t.term in rl.affect and _HOPE in s.role_of[max(0, t.pos - 2):t.pos]:
+        pass  # "pengin marah": wanting to be angry is being angry, not a hope
+    elif hoped:
         t.value = abs(t.value) * raw["hope_factor"]
         t.effects.append("hoped")
     elif "question" in flags and (t.value > 0 or "info_word" in flags):
