@@ -77,9 +77,10 @@ def test_score_writes_input_columns_plus_scores(app, labelled, tmp_path):
     assert result.exit_code == 0, result.output
     scored = pd.read_csv(out)
     assert list(scored.columns) == ["answer", "label", "codes", "sentiment", "sentiment_score",
-                                    "topics", "topic_scores"]
+                                    "topics", "topic_scores", "language"]
     assert scored["sentiment"].isin(["positif", "netral", "negatif"]).all()
     assert scored["topics"].str.len().gt(0).all()
+    assert (scored["language"] == "id").all()
 
 
 def test_score_missing_column_is_a_one_line_error(app, labelled, tmp_path):

@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
         except SentimentError as exc:
             _fail(exc)
         out = frame.copy()
-        for column in ("sentiment", "sentiment_score", "topics", "topic_scores"):
+        for column in ("sentiment", "sentiment_score", "topics", "topic_scores", "language"):
             out[column] = scored[column].to_numpy()
         output.parent.mkdir(parents=True, exist_ok=True)
         out.to_csv(output, index=False)
@@ -141,8 +141,11 @@ def register(app: typer.Typer) -> None:
         table = Table(title=f"{len(out)} answers, scorer {scorer}")
         table.add_column("sentiment")
         table.add_column("answers", justify="right")
-        counts = scored["sentiment"].fillna("(kosong)").value_counts()
-        for label in [*LABEL_ORDER, "(kosong)"]:
+        blank = scored["language"].isna()
+        other = scored["sentiment"].isna() & ~blank  # another language, or declared none
+        counts = scored["sentiment"].where(~blank, "(kosong)").where(~other, "(tidak dinilai)")
+        counts = counts.value_counts()
+        for label in [*LABEL_ORDER, "(tidak dinilai)", "(kosong)"]:
             if counts.get(label):
                 table.add_row(label, str(int(counts[label])))
         console.print(table)
