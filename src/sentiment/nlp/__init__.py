@@ -340,7 +340,7 @@ def score_texts(
     scorer: str = "lexicon",
     model_path: str | Path | None = None,
     workers: int | None = None,
-    language: str | None = None,
+    language: str | Sequence[str | None] | None = None,
 ) -> pd.DataFrame:
     """Sentiment and topics per answer (docs/architecture.md, stage 4).
 
@@ -356,8 +356,9 @@ def score_texts(
     n-gram and lexicon features.
 
     language: the answer's ISO 639-1 code ("id" includes Jakarta Malay and slang; None for a
-    blank answer). Answers in another language, and all answers when the question's declared
-    `language` is "none", get no sentiment, score, topics or reasons (docs/method.md).
+    blank answer). Answers in another language, and answers whose question declares
+    `language: none` (`language`: one declared language, or one per text), get no sentiment,
+    score, topics or reasons (docs/method.md).
 
     `workers`: processes for the rule scoring; default `$SENTIMENT_NLP_WORKERS`, else one per
     CPU from 20,000 answers up and a single process below. Workers are forked, and only when
@@ -373,7 +374,8 @@ def score_texts(
     model = _load_scoring_model(model_path) if scorer == "model" else None
     distinct, codes = _distinct(texts)
     languages = detect_languages(distinct)
-    keep = [i for i, code in enumerate(languages) if is_scored(code, language)]
+    declared_one = language if isinstance(language, str) or language is None else None
+    keep = [i for i, code in enumerate(languages) if is_scored(code, declared_one)]
     unscored = len(keep) < len(distinct)
     full_distinct = distinct
     if unscored:  # score only the answers the Indonesian scorer may read
@@ -416,5 +418,11 @@ def score_texts(
             "language": pd.Series(spread(languages, None), dtype="object"),
         }
     )
+    if declared_one is None and language is not None:
+        none = np.array([not is_scored("id", d) for d in language], dtype=bool)
+        if none.any():
+            out.loc[none, "sentiment"] = None
+            out.loc[none, "sentiment_score"] = math.nan
+            out.loc[none, ["topics", "topic_scores", "reasons"]] = ["", "{}", "[]"]
     out.index = _index_of(texts)
     return out
