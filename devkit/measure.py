@@ -118,6 +118,8 @@ def main() -> None:
         va["label"] = normalise_labels(va["label"].tolist())
         corpus = training_corpus()
         print("lexicon on valid:", macro(va.label, lexicon_labels(va.text.tolist())))
+        print("lexicon on train (rules were developed on it):",
+              macro(tr.label, lexicon_labels(tr.text.tolist())))
         default = train_model(corpus.text, corpus.label, config=config, cv_folds=0)
         pred = default.predict_frame(va.text.tolist())["sentiment"]
         print("corpus model on valid:", macro(va.label, pred))

@@ -178,6 +178,14 @@ def _int_env(env: Mapping[str, str], name: str) -> int | None:
     return value
 
 
+def resolve_scorer(scorer: str | None, model_dir: str | Path | None) -> tuple[str, Path | None]:
+    """The text scorer and model folder from `--scorer` and `--model`: a model folder implies
+    the model scorer; asking for another scorer beside it is a one-line error."""
+    if model_dir and scorer not in (None, "model"):
+        raise SentimentError(f"--model {model_dir} needs the model scorer, not --scorer {scorer}")
+    return scorer or ("model" if model_dir else "lexicon"), Path(model_dir) if model_dir else None
+
+
 @dataclass(frozen=True)
 class Settings:
     """One command's or one flow run's settings, resolved once.
@@ -205,13 +213,12 @@ class Settings:
         env = os.environ if env is None else env
         if schemas:
             use_schemas(schemas)
-        if model_dir and scorer not in (None, "model"):
-            raise SentimentError(f"--model {model_dir} needs the model scorer, not --scorer {scorer}")
+        scorer, model_path = resolve_scorer(scorer, model_dir)
         return cls(
             db=db,
             schemas=Path(schemas) if schemas else None,
-            scorer=scorer or ("model" if model_dir else "lexicon"),
-            model_dir=Path(model_dir) if model_dir else None,
+            scorer=scorer,
+            model_dir=model_path,
             score_batch=score_batch or _int_env(env, SCORE_BATCH_ENV) or DEFAULT_SCORE_BATCH,
             dask_address=dask_address or env.get(DASK_ADDRESS_ENV) or None,
             nlp_workers=_int_env(env, NLP_WORKERS_ENV),

@@ -9,7 +9,7 @@ from sentiment.errors import SentimentError
 from sentiment.nlp import score_texts
 
 COLUMNS = ["sentiment", "sentiment_score", "topics", "topic_scores", "reasons", "scorer",
-           "model_version"]
+           "model_version", "language"]
 
 
 @pytest.fixture(autouse=True)

@@ -77,9 +77,10 @@ def test_score_writes_input_columns_plus_scores(app, labelled, tmp_path):
     assert result.exit_code == 0, result.output
     scored = pd.read_csv(out)
     assert list(scored.columns) == ["answer", "label", "codes", "sentiment", "sentiment_score",
-                                    "topics", "topic_scores"]
+                                    "topics", "topic_scores", "language"]
     assert scored["sentiment"].isin(["positif", "netral", "negatif"]).all()
     assert scored["topics"].str.len().gt(0).all()
+    assert (scored["language"] == "id").all()
 
 
 def test_score_missing_column_is_a_one_line_error(app, labelled, tmp_path):
@@ -87,3 +88,50 @@ def test_score_missing_column_is_a_one_line_error(app, labelled, tmp_path):
                                       "nope", "--output", str(tmp_path / "o.csv")])
     assert result.exit_code == 1
     assert "column 'nope' not found" in result.output
+
+
+def test_score_with_model_folder_uses_the_model(app, labelled, tmp_path):
+    """`--model DIR` alone means the model scorer (it used to fall back to the lexicon)."""
+    from sentiment.nlp.model import DEFAULT_MODEL_DIR
+
+    out = tmp_path / "scored.csv"
+    result = CliRunner().invoke(app, ["score", "--input", str(labelled), "--text-column",
+                                      "answer", "--output", str(out),
+                                      "--model", str(DEFAULT_MODEL_DIR)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "scorer model" in result.output
+    expected = score_texts([r[0] for r in ROWS], scorer="model", model_path=DEFAULT_MODEL_DIR)
+    assert pd.read_csv(out)["sentiment_score"].round(6).tolist() == (
+        expected["sentiment_score"].astype(float).round(6).tolist())
+
+
+@pytest.mark.parametrize("command", ["score", "eval"])
+def test_lexicon_scorer_with_model_folder_is_a_one_line_error(app, labelled, tmp_path, command):
+    args = ["--input", str(labelled), "--text-column", "answer", "--scorer", "lexicon",
+            "--model", str(tmp_path)]
+    args += ["--output", str(tmp_path / "o.csv")] if command == "score" else [
+        "--label-column", "label"]
+    result = CliRunner().invoke(app, [command, *args], terminal_width=200)
+    assert result.exit_code == 1
+    assert "needs the model scorer, not --scorer lexicon" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_run_and_ingest_refuse_lexicon_with_model(tmp_path):
+    from sentiment.cli import app as main_app
+
+    for command in ("run", "ingest"):
+        result = CliRunner().invoke(main_app, [command, str(tmp_path), "--db",
+                                               f"sqlite:///{tmp_path / 'w.db'}", "--scorer",
+                                               "lexicon", "--model", str(tmp_path)],
+                                    terminal_width=200)
+        assert result.exit_code != 0
+        assert "needs the model scorer" in result.output, result.output
+
+
+def test_settings_model_folder_implies_model_scorer(tmp_path):
+    from sentiment.settings import Settings
+
+    settings = Settings.resolve(model_dir=tmp_path, env={})
+    assert (settings.scorer, settings.model_dir) == ("model", tmp_path)
+    assert Settings.resolve(env={}).scorer == "lexicon"

@@ -122,6 +122,17 @@ def test_texts_without_a_score_are_stored_without_a_score_row(engine):
     assert counts(engine)["fact_text_score"] == 1
 
 
+def test_language_is_stored_and_a_foreign_answer_has_no_score(engine):
+    frame = responses(2)
+    tx = texts(frame).assign(sentiment=["positif", None], sentiment_score=[0.5, None],
+                             scorer=["lexicon", None], model_version=["lex-1", None],
+                             language=["id", "en"])
+    L.load_batch(engine, batch(frame, A, text_frame=tx))
+    assert rows(engine, "SELECT text_redacted, sentiment, language FROM v_text_scores "
+                        "ORDER BY 1") == [("semoga damai 0", "positif", "id"),
+                                          ("semoga damai 1", None, "en")]
+
+
 def test_one_submission_twice_in_a_file(engine):
     frame = pd.concat([responses(1), responses(1), responses(1, aman_siang=1)], ignore_index=True)
     summary = L.load_batch(engine, batch(frame, A))

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sentiment.errors import SentimentError
+from sentiment.settings import resolve_scorer
 
 console = Console()
 
@@ -114,21 +115,24 @@ def register(app: typer.Typer) -> None:
         input: Path = typer.Option(..., "--input", "-i", help="CSV file with the answers."),
         text_column: str = typer.Option(..., "--text-column", help="Column holding the text."),
         output: Path = typer.Option(..., "--output", "-o", help="CSV file to write."),
-        scorer: str = typer.Option("lexicon", "--scorer", help="lexicon or model."),
-        model: Path | None = typer.Option(None, "--model", help="Model file (scorer model)."),
+        scorer: str | None = typer.Option(
+            None, "--scorer", help="lexicon or model (default lexicon; --model implies model)."),
+        model: Path | None = typer.Option(
+            None, "--model", help="Trained model folder (implies --scorer model)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary table."),
     ) -> None:
         """Score free-text answers: sentiment, score, topics (joined by |) and topic scores."""
         from sentiment.nlp import score_texts
 
         try:
+            scorer, model = resolve_scorer(scorer, model)
             frame = read_csv(input, [text_column])
             with console.status("Menilai jawaban…", spinner="dots") if not quiet else _null():
                 scored = score_texts(frame[text_column].tolist(), scorer=scorer, model_path=model)
         except SentimentError as exc:
             _fail(exc)
         out = frame.copy()
-        for column in ("sentiment", "sentiment_score", "topics", "topic_scores"):
+        for column in ("sentiment", "sentiment_score", "topics", "topic_scores", "language"):
             out[column] = scored[column].to_numpy()
         output.parent.mkdir(parents=True, exist_ok=True)
         out.to_csv(output, index=False)
@@ -137,8 +141,11 @@ def register(app: typer.Typer) -> None:
         table = Table(title=f"{len(out)} answers, scorer {scorer}")
         table.add_column("sentiment")
         table.add_column("answers", justify="right")
-        counts = scored["sentiment"].fillna("(kosong)").value_counts()
-        for label in [*LABEL_ORDER, "(kosong)"]:
+        blank = scored["language"].isna()
+        other = scored["sentiment"].isna() & ~blank  # another language, or declared none
+        counts = scored["sentiment"].where(~blank, "(kosong)").where(~other, "(tidak dinilai)")
+        counts = counts.value_counts()
+        for label in [*LABEL_ORDER, "(tidak dinilai)", "(kosong)"]:
             if counts.get(label):
                 table.add_row(label, str(int(counts[label])))
         console.print(table)
@@ -152,14 +159,17 @@ def register(app: typer.Typer) -> None:
         topics_column: str | None = typer.Option(
             None, "--topics-column", help="Column with gold topic codes joined by |."
         ),
-        scorer: str = typer.Option("lexicon", "--scorer", help="lexicon or model."),
-        model: Path | None = typer.Option(None, "--model", help="Model file (scorer model)."),
+        scorer: str | None = typer.Option(
+            None, "--scorer", help="lexicon or model (default lexicon; --model implies model)."),
+        model: Path | None = typer.Option(
+            None, "--model", help="Trained model folder (implies --scorer model)."),
     ) -> None:
         """Measure a scorer on labelled answers: accuracy, macro-F1, confusion, topic F1."""
         from sentiment.nlp import score_texts
         from sentiment.nlp.topics import codebook
 
         try:
+            scorer, model = resolve_scorer(scorer, model)
             columns = [text_column, label_column] + ([topics_column] if topics_column else [])
             frame = read_csv(input, columns)
             frame = frame[frame[label_column].notna()].reset_index(drop=True)

@@ -142,6 +142,8 @@ def text_rows(protected: pd.DataFrame, form) -> pd.DataFrame:
     text = long["text_redacted"].astype("string").str.strip()
     long = long.assign(text_redacted=text)
     long = long[text.notna() & (text != "") & (text != "-")]
+    declared = declared_languages(form)
+    long["declared_language"] = long["question_id"].map(declared).astype(object)
     return long.reset_index(drop=True)
 
 
@@ -150,19 +152,39 @@ def chunk_bounds(n: int, size: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, n)) for start in range(0, n, size)]
 
 
-def score_one_chunk(texts: pd.Series, settings: Settings) -> pd.DataFrame:
+def score_one_chunk(texts: pd.Series, settings: Settings,
+                    declared: pd.Series | None = None) -> pd.DataFrame:
     """Scores of one chunk of answers; the index is the chunk's own, so chunks concatenate
-    back in order."""
+    back in order. `declared`: each answer's declared language (`none`: not scored)."""
     from sentiment.nlp import score_texts
 
     return score_texts(texts, scorer=settings.scorer, model_path=settings.model_dir,
-                       workers=settings.nlp_workers)
+                       workers=settings.nlp_workers,
+                       language=None if declared is None else declared.tolist())
 
 
 def score_chunks(texts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     column = texts["text_redacted"]
+    declared = texts["declared_language"] if "declared_language" in texts.columns else None
     bounds = chunk_bounds(len(column), settings.score_batch) or [(0, 0)]
-    return texts.join(pd.concat([score_one_chunk(column.iloc[a:b], settings) for a, b in bounds]))
+    return texts.join(pd.concat([
+        score_one_chunk(column.iloc[a:b], settings,
+                        None if declared is None else declared.iloc[a:b])
+        for a, b in bounds]))
+
+
+def declared_languages(form) -> dict[str, str | None]:
+    """Declared language of each free-text field: the field's, the form's, else the
+    programme's `language:` (None when nobody declared one)."""
+    from sentiment.config import load_yaml
+    from sentiment.errors import SentimentError
+
+    try:
+        programme = load_yaml("programme.yaml") or {}
+    except SentimentError:
+        programme = {}
+    default = getattr(form, "language", None) or programme.get("language")
+    return {f.name: getattr(f, "language", None) or default for f in form.free_text_fields}
 
 
 def load(engine, batch, result, protected, quarantine, texts, fingerprint: str,

@@ -64,6 +64,7 @@ class Field(BaseModel):
     aliases: tuple[str, ...] = ()
     labels: dict[str, str] = {}  # per-language labels (`label` is the default language's)
     path: str | None = None  # group path in the XLSForm, e.g. `identitas/alamat/nama`
+    language: str | None = None  # typed-in answers' language (id, en, ... or none: not scored)
     note: str | None = None  # what an import could not express (e.g. a complex constraint)
 
     @property
@@ -121,6 +122,7 @@ class Form(BaseModel):
     identity_fields: tuple[str, ...]
     fields: tuple[Field, ...]
     rules: tuple[Rule, ...] = ()
+    language: str | None = None  # default for its free-text fields; else programme.yaml's
 
     @property
     def key(self) -> str:

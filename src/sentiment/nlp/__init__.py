@@ -35,6 +35,7 @@ OUTPUT_COLUMNS = [
     "reasons",
     "scorer",
     "model_version",
+    "language",
 ]
 
 
@@ -156,6 +157,20 @@ def _model_sentiment(
     labels, scores = result
     version = str(getattr(model, "version", None) or getattr(model, "model_version", "model"))
     return np.asarray(labels, dtype=object), np.asarray(scores, dtype=float), version
+
+
+def _widen(keep: list[int], n: int, sentiments, scores, topics, topic_scores, reasons):
+    """Columns for all distinct answers from those of the scored ones; the rest stay empty."""
+    import numpy as np
+
+    out_sent: list[str | None] = [None] * n
+    out_scores = np.full(n, math.nan)
+    out_topics, out_topic_scores, out_reasons = [""] * n, ["{}"] * n, ["[]"] * n
+    for j, i in enumerate(keep):
+        out_sent[i] = sentiments[j]
+        out_scores[i] = scores[j]
+        out_topics[i], out_topic_scores[i], out_reasons[i] = topics[j], topic_scores[j], reasons[j]
+    return out_sent, out_scores, out_topics, out_topic_scores, out_reasons
 
 
 def _distinct(texts: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
@@ -325,6 +340,7 @@ def score_texts(
     scorer: str = "lexicon",
     model_path: str | Path | None = None,
     workers: int | None = None,
+    language: str | Sequence[str | None] | None = None,
 ) -> pd.DataFrame:
     """Sentiment and topics per answer (docs/architecture.md, stage 4).
 
@@ -339,6 +355,11 @@ def score_texts(
     normalise/stem pass serves the lexicon, the topics and (scorer "model") the model's
     n-gram and lexicon features.
 
+    language: the answer's ISO 639-1 code ("id" includes Jakarta Malay and slang; None for a
+    blank answer). Answers in another language, and answers whose question declares
+    `language: none` (`language`: one declared language, or one per text), get no sentiment,
+    score, topics or reasons (docs/method.md).
+
     `workers`: processes for the rule scoring; default `$SENTIMENT_NLP_WORKERS`, else one per
     CPU from 20,000 answers up and a single process below. Workers are forked, and only when
     no other thread runs (else scoring stays in this process).
@@ -348,8 +369,17 @@ def score_texts(
     import numpy as np
     import pandas as pd
 
+    from sentiment.nlp.language import detect_languages, is_scored
+
     model = _load_scoring_model(model_path) if scorer == "model" else None
     distinct, codes = _distinct(texts)
+    languages = detect_languages(distinct)
+    declared_one = language if isinstance(language, str) or language is None else None
+    keep = [i for i, code in enumerate(languages) if is_scored(code, declared_one)]
+    unscored = len(keep) < len(distinct)
+    full_distinct = distinct
+    if unscored:  # score only the answers the Indonesian scorer may read
+        distinct = [full_distinct[i] for i in keep]
     with_model = model is not None and bool(distinct)
     count = _worker_count(workers, len(distinct))
     if count > 1:
@@ -365,6 +395,9 @@ def score_texts(
         labels, model_scores, version = _model_sentiment(model, distinct, columns[5], columns[6])
         sentiments, scores = list(labels), model_scores
     _save_stems()
+    if unscored:
+        sentiments, scores, topics, topic_scores, reasons = _widen(
+            keep, len(full_distinct), sentiments, scores, topics, topic_scores, reasons)
 
     def spread(values, blank: object, dtype: object = object) -> np.ndarray:
         # One value per distinct answer plus the blank value last: code -1 picks it.
@@ -382,7 +415,14 @@ def score_texts(
             "reasons": spread(reasons, "[]"),
             "scorer": scorer,
             "model_version": version,
+            "language": pd.Series(spread(languages, None), dtype="object"),
         }
     )
+    if declared_one is None and language is not None:
+        none = np.array([not is_scored("id", d) for d in language], dtype=bool)
+        if none.any():
+            out.loc[none, "sentiment"] = None
+            out.loc[none, "sentiment_score"] = math.nan
+            out.loc[none, ["topics", "topic_scores", "reasons"]] = ["", "{}", "[]"]
     out.index = _index_of(texts)
     return out

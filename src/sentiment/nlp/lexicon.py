@@ -43,6 +43,7 @@ LEXICON_FEATURE_NAMES: list[str] = [
 # Token roles other than sentiment terms.
 _PUNCT, _NEG, _WEAKNEG, _CONTRAST, _CONCESSION, _HOPE, _WISH, _EXPL = range(8)
 _INTENS, _SOFT, _INCR, _DECR_AFTER, _DECR_BEFORE, _GAP, _SARC, _POSTNEG = range(8, 16)
+_COMPLAINT, _REQUEST = range(16, 18)
 _SENTENCE_END = frozenset(".!?")
 
 
@@ -87,6 +88,13 @@ class Rules:
     info_question: frozenset[str]
     balanced: frozenset[str]
     topic_frames: frozenset[str]
+    complaint_weights: dict[str, float]
+    complaint_needs_partner: frozenset[str]
+    complaint_partners: frozenset[str]
+    request_verbs: frozenset[str]
+    fear: frozenset[str]
+    story_events: frozenset[str]
+    story_outcomes: frozenset[str]
 
     def f(self, name: str) -> float:
         return float(self.raw[name])
@@ -109,6 +117,8 @@ def rules() -> Rules:
         ("decrease_after", _DECR_AFTER),
         ("explanatory", _EXPL),
         ("wish", _WISH),
+        ("requests", _REQUEST),
+        ("complaint_markers", _COMPLAINT),
         ("hope", _HOPE),
         ("concession", _CONCESSION),
         ("contrast", _CONTRAST),
@@ -117,7 +127,7 @@ def rules() -> Rules:
         ("negators", _NEG),
     ):
         for word in raw[key]:
-            word = word.replace("_", " ")
+            word = str(word).replace("_", " ")
             if " " in word:
                 phrases[word] = (role, word)
             else:
@@ -154,6 +164,14 @@ def rules() -> Rules:
         info_question=words("info_question_words"),
         balanced=words("balanced_markers"),
         topic_frames=words("topic_frames"),
+        complaint_weights={str(k).replace("_", " "): float(v)
+                           for k, v in (raw.get("complaint_markers") or {}).items()},
+        complaint_needs_partner=words("complaint_needs_partner"),
+        complaint_partners=words("complaint_partners"),
+        request_verbs=words("request_verbs"),
+        fear=words("fear"),
+        story_events=words("story_events"),
+        story_outcomes=words("story_outcomes"),
     )
 
 
@@ -294,22 +312,48 @@ def _tail_start(items: list[tuple[str, str]], roles: list[int], rl: Rules) -> in
     return i
 
 
-def score_tokens(tokens: Sequence[str], stems: Sequence[str]) -> LexiconResult:
-    """Score normalised tokens (and their stems) with the lexicon and rules."""
-    rl = rules()
-    raw = rl.raw
-    items = _tokens_with_phrases(tokens, stems, rl)
-    n = len(items)
-    if n == 0:
-        return LexiconResult("netral", 0.0, [], list(_NEUTRAL_FEATURES))
+@dataclass
+class _Scan:
+    """What the passes share about one text: items, their roles, clauses and sentences,
+    the sentiment terms found, and the extra evidence the passes add."""
 
-    # Pass 1: roles, clauses and sentences.
-    role_of: list[int] = [-1] * n
-    clause_of: list[int] = [0] * n
-    sentence_of: list[int] = [0] * n
-    clause_kind: list[str] = [""]
-    clause_sentence: list[int] = [0]
-    sentence_flags: list[set[str]] = [set()]
+    rl: Rules
+    items: list[tuple[str, str]]
+    infos: list[tuple[int, int, tuple[float, str] | None]]
+    n_tokens: int
+    role_of: list[int] = field(default_factory=list)
+    clause_of: list[int] = field(default_factory=list)
+    sentence_of: list[int] = field(default_factory=list)
+    clause_kind: list[str] = field(default_factory=lambda: [""])
+    clause_sentence: list[int] = field(default_factory=lambda: [0])
+    sentence_flags: list[set[str]] = field(default_factory=lambda: [set()])
+    clause_weight: list[float] = field(default_factory=list)
+    terms: list[_Term] = field(default_factory=list)
+    term_pos: set[int] = field(default_factory=set)
+    in_hope: list[bool] = field(default_factory=list)
+    hope_after_contrast: bool = False
+    lack_values: list[tuple[int, str]] = field(default_factory=list)
+    # Evidence that is not a lexicon term: (position, marker, value, effects).
+    extra: list[tuple[int, str, float, list[str]]] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("negated", "intens", "soft", "events", "countered", "lack"), 0))
+    sarcasm: int = 0
+
+    @property
+    def n(self) -> int:
+        return len(self.items)
+
+    def f(self, name: str) -> float:
+        return float(self.rl.raw[name])
+
+
+def _structure_pass(s: _Scan) -> None:
+    """Roles, clauses and sentences; sentence flags (question, hope, explanation, past, ...)."""
+    rl, items, n = s.rl, s.items, s.n
+    s.role_of = [-1] * n
+    s.clause_of = [0] * n
+    s.sentence_of = [0] * n
+    clause_kind, clause_sentence, sentence_flags = s.clause_kind, s.clause_sentence, s.sentence_flags
     clause, sentence, clause_start = 0, 0, True
 
     def new_clause() -> None:
@@ -318,9 +362,8 @@ def score_tokens(tokens: Sequence[str], stems: Sequence[str]) -> LexiconResult:
         clause_kind.append("")
         clause_sentence.append(sentence)
 
-    infos = [_info_memo.get(item) or _token_info(*item) for item in items]
     for i, (tok, _stem) in enumerate(items):
-        role, marker, _entry = infos[i]
+        role, marker, _entry = s.infos[i]
         if role == _CONTRAST or role == _CONCESSION:
             initial_only = tok in rl.clause_initial
             if initial_only and (not clause_start or (clause == 0 and sentence == 0)):
@@ -330,9 +373,9 @@ def score_tokens(tokens: Sequence[str], stems: Sequence[str]) -> LexiconResult:
                     new_clause()
                 clause_kind[clause] = "contrast" if role == _CONTRAST else "concession"
                 sentence_flags[sentence].add(clause_kind[clause])
-        role_of[i] = role
-        clause_of[i] = clause
-        sentence_of[i] = sentence
+        s.role_of[i] = role
+        s.clause_of[i] = clause
+        s.sentence_of[i] = sentence
         if role == _PUNCT:
             if not clause_start:
                 new_clause()
@@ -348,14 +391,7 @@ def score_tokens(tokens: Sequence[str], stems: Sequence[str]) -> LexiconResult:
             clause_start = False
         else:
             clause_start = (role == _CONTRAST or role == _CONCESSION) and clause_kind[clause] != ""
-            if role == _HOPE:
-                sentence_flags[sentence].add("hope")
-            elif role == _EXPL:
-                sentence_flags[sentence].add("explanatory")
-            elif role == _WISH:
-                sentence_flags[sentence].add("wish")
-            elif role == _SARC:
-                sentence_flags[sentence].add("sarcasm_marker")
+            sentence_flags[sentence].update(_ROLE_FLAGS.get(role, ()))
         if marker:
             if marker == _MARK_PAST:
                 clause_kind[clause] = clause_kind[clause] or "past"
@@ -368,74 +404,83 @@ def score_tokens(tokens: Sequence[str], stems: Sequence[str]) -> LexiconResult:
             else:
                 sentence_flags[sentence].add("kadang")
 
-    # Clause weights: contrast makes what follows dominate; concessions and the past count less.
-    n_clauses = clause + 1
-    clause_weight = [1.0] * n_clauses
-    for c in range(n_clauses):
-        kind = clause_kind[c]
-        if kind == "contrast":
-            for b in range(c):
-                clause_weight[b] *= raw["contrast_before_factor"]
-            clause_weight[c] = raw["contrast_after_factor"]
-            for a in range(c + 1, n_clauses):
-                if clause_sentence[a] != clause_sentence[c] or clause_kind[a]:
-                    break
-                clause_weight[a] = raw["contrast_after_factor"]
-        elif kind == "concession":
-            clause_weight[c] *= raw["concession_factor"]
-    if any(k == "past" for k in clause_kind) and any("present" in f for f in sentence_flags):
-        for c in range(n_clauses):
-            if clause_kind[c] == "past":
-                clause_weight[c] *= raw["past_factor"]
 
-    # Sentiment terms (closing formulas and habitual "suka" are not evidence).
+_ROLE_FLAGS = {_HOPE: ("hope",), _EXPL: ("explanatory",), _WISH: ("wish",),
+               _SARC: ("sarcasm_marker",), _REQUEST: ("request", "wish"),
+               _COMPLAINT: ("complaint",)}
+
+
+def _contrast_pass(s: _Scan) -> None:
+    """Clause weights: after a contrast ("tapi", "namun") the clause dominates what came
+    before; a concession ("walaupun") and the past next to the present count less."""
+    kinds = s.clause_kind
+    n_clauses = len(kinds)
+    weight = [1.0] * n_clauses
+    before, after = s.f("contrast_before_factor"), s.f("contrast_after_factor")
+    for c in range(n_clauses):
+        if kinds[c] == "contrast":
+            for b in range(c):
+                weight[b] *= before
+            weight[c] = after
+            for a in range(c + 1, n_clauses):
+                if s.clause_sentence[a] != s.clause_sentence[c] or kinds[a]:
+                    break
+                weight[a] = after
+        elif kinds[c] == "concession":
+            weight[c] *= s.f("concession_factor")
+    if "past" in kinds and any("present" in f for f in s.sentence_flags):
+        for c in range(n_clauses):
+            if kinds[c] == "past":
+                weight[c] *= s.f("past_factor")
+    s.clause_weight = weight
+
+
+def _terms_pass(s: _Scan) -> None:
+    """Sentiment terms; closing formulas ("terima kasih") and habitual "suka" are not evidence."""
+    rl, items, n, role_of = s.rl, s.items, s.n, s.role_of
     tail = _tail_start(items, role_of, rl)
-    terms: list[_Term] = []
-    closing, habitual = rl.closing_words, rl.habitual
     for i, (tok, _stem) in enumerate(items):
-        entry = infos[i][2]
+        entry = s.infos[i][2]
         if entry is None or role_of[i] != -1:
             continue
-        if i >= tail and tail > 0 and tok in closing:
+        if i >= tail and tail > 0 and tok in rl.closing_words:
             continue
-        if tok in habitual and i + 1 < n and role_of[i + 1] != _PUNCT:
-            nxt = items[i + 1][0]
-            if nxt not in rl.habitual_objects and role_of[i + 1] != _INTENS:
+        if tok in rl.habitual and i + 1 < n and role_of[i + 1] != _PUNCT:
+            if items[i + 1][0] not in rl.habitual_objects and role_of[i + 1] != _INTENS:
                 continue
-        terms.append(_Term(i, tok, entry[0], entry[1], clause_of[i]))
+        s.terms.append(_Term(i, tok, entry[0], entry[1], s.clause_of[i]))
+    s.term_pos = {t.pos for t in s.terms}
 
-    # Hope scope: from the marker to the end of the sentence, a contrast or an explanation.
-    in_hope = [False] * n
+
+def _hope_scope_pass(s: _Scan) -> None:
+    """Hope scope: from "semoga"/"berharap" to the end of the sentence, a contrast or a cause."""
+    s.in_hope = [False] * s.n
+    if _HOPE not in s.role_of:
+        return
     hope_on = False
-    hope_after_contrast = False
-    any_hope = _HOPE in role_of
-    for i in range(n if any_hope else 0):
-        role = role_of[i]
-        if role == _PUNCT and items[i][0][0] in _SENTENCE_END:
+    for i in range(s.n):
+        role = s.role_of[i]
+        if role == _PUNCT and s.items[i][0][0] in _SENTENCE_END:
             hope_on = False
         elif role in (_CONTRAST, _EXPL):
             hope_on = False
         elif role == _HOPE:
             hope_on = True
-            if clause_kind[clause_of[i]] == "contrast" or clause_weight[clause_of[i]] > 1.0:
-                hope_after_contrast = True
-        in_hope[i] = hope_on
+            c = s.clause_of[i]
+            if s.clause_kind[c] == "contrast" or s.clause_weight[c] > 1.0:
+                s.hope_after_contrast = True
+        s.in_hope[i] = hope_on
 
-    window = int(raw["negation_window"])
-    topic_frames = rl.topic_frames
-    decrease_window = int(raw["decrease_window"])
-    counters = {"negated": 0, "intens": 0, "soft": 0, "events": 0, "countered": 0, "lack": 0}
-    reasons: list[dict[str, Any]] = []
-    term_pos = {t.pos for t in terms}
 
-    # Lack: "tidak ada kegiatan", "lampu jalan kurang" — a missing thing, no sentiment term near.
-    lack_values: list[tuple[int, str]] = []
-    lack_possible = _NEG in role_of or _WEAKNEG in role_of or any(
-        items[i][0] in ("tidak ada", "belum ada") for i in range(n)
-    )
-    for i in range(n if lack_possible else 0):
-        role = role_of[i]
-        tok = items[i][0]
+def _lack_pass(s: _Scan) -> None:
+    """A missing thing with no sentiment term near: "tidak ada kegiatan", "lampu jalan kurang"."""
+    rl, items, n, role_of = s.rl, s.items, s.n, s.role_of
+    if not (_NEG in role_of or _WEAKNEG in role_of
+            or any(items[i][0] in ("tidak ada", "belum ada") for i in range(n))):
+        return
+    window = int(rl.raw["negation_window"])
+    for i in range(n):
+        role, tok = role_of[i], items[i][0]
         if role == _NEG and (tok == "tanpa" or _ada_follows(items, i)):
             lack = True
         else:
@@ -443,152 +488,321 @@ def score_tokens(tokens: Sequence[str], stems: Sequence[str]) -> LexiconResult:
         if not lack:
             continue
         ahead = range(i + 1, min(n, i + 2 + window))
-        if any(j in term_pos for j in ahead):
+        if any(j in s.term_pos for j in ahead):
             continue
         content_after = any(role_of[j] == -1 for j in ahead[:2])
         content_before = i > 0 and role_of[i - 1] == -1
         clause_end = i + 1 >= n or role_of[i + 1] == _PUNCT
         if content_after or (tok in rl.lack_weak and (content_before or clause_end)):
-            lack_values.append((i, tok))
+            s.lack_values.append((i, tok))
 
-    for t in terms:
-        i, clause = t.pos, t.clause
-        w = t.weight
-        value = w
-        negated = weak = absent = False
-        # Look back for negators, decrease verbs, intensifiers, softeners.
-        j, steps = i - 1, 0
-        intens = soft = incr = decr_before = framed = False
-        while j >= 0 and steps < window and clause_of[j] == clause:
-            r = role_of[j]
-            if j in term_pos:
-                break
-            if items[j][0] in topic_frames:
-                framed = True
-            if r == _NEG:
-                negated = True
-                tj = items[j][0]
-                absent = tj in ("tanpa", "bebas", "tidak ada", "belum ada", "nol", "nihil") or (
-                    _ada_follows(items, j)
-                )
-                break
-            if r == _WEAKNEG:
-                negated = weak = True
-                break
-            if r == _INTENS:
-                intens = intens or j >= i - 2  # "sangat aman", not three words away
-            elif r == _SOFT:
-                soft = True
-            elif r == _INCR:
-                incr = True
-            elif r == _DECR_BEFORE:
-                decr_before = True
-            if r != _GAP:
-                steps += 1
-            j -= 1
-        # Look ahead: "banget", "berkurang", "makin sering", "aman juga enggak", "seru apanya".
-        decr_after = False
-        for j in range(i + 1, min(n, i + 1 + decrease_window)):
-            if clause_of[j] != clause or j in term_pos:
-                break
-            r = role_of[j]
-            near = j <= i + window
-            if r == _DECR_AFTER or (r == _WEAKNEG and items[j][0] == "jarang"):
-                decr_after = True
-            elif not near:
-                continue
-            elif r == _INTENS:
-                intens = True
-            elif r == _INCR:
-                incr = True
-            elif r == _POSTNEG:
-                negated = True
-            elif r == _NEG and not negated and (j + 1 >= n or role_of[j + 1] == _PUNCT):
-                negated = True
-        if negated:
-            counters["negated"] += 1
-            if w > 0:
-                value = -w * (0.6 if weak else 0.8)
-                t.effects.append("negated")
-            else:
-                strong = absent or t.tag == "event"
-                value = -w * (0.8 if strong and not weak else 0.5)
-                t.effects.append("absent" if absent else "negated")
-        else:
-            if intens:
-                value *= raw["intensifier_factor"]
-                t.effects.append("intensified")
-                counters["intens"] += 1
-            if soft:
-                value *= raw["softener_factor"]
-                t.effects.append("softened")
-                counters["soft"] += 1
-            if incr and w < 0:
-                value *= raw["increase_factor"]
-                t.effects.append("increasing")
-            if w < 0 and (decr_after or decr_before):
-                value = -value * 0.8
-                t.effects.append("stopped")
-            elif w > 0 and decr_after:
-                value = -value * 0.8
-                t.effects.append("lost")
-        if framed and value < 0 and t.term not in rl.affect:
-            value = 0.0
-            t.effects.append("topic_only")
-        flags = sentence_flags[sentence_of[i]]
-        if t.tag == "event":
-            counters["events"] += 1
-            if value > 0:
-                counters["countered"] += 1
-        if value < 0 and "explanatory" in flags and t.term not in rl.affect and not in_hope[i]:
-            value *= raw["explanatory_event_factor"]
-            t.effects.append("explained")
-        if in_hope[i]:
-            value = abs(value) * raw["hope_factor"]
-            t.effects.append("hoped")
-        elif "question" in flags and (value > 0 or "info_word" in flags):
-            value *= raw["question_positive_factor" if value > 0 else "question_negative_factor"]
-            t.effects.append("question")
-        if "balanced" in sentence_flags[0]:
-            value *= raw["balanced_factor"]
-            t.effects.append("balanced")
-        t.value = value
 
-    # Irony: praise in a sentence where a harmful event happens (and no contrast explains it).
-    sarcasm = 0
-    praise = any(t.tag == "praise" for t in terms)
-    for t in terms if praise else ():
-        if t.tag != "praise" or t.value <= 0 or in_hope[t.pos]:
+@dataclass(slots=True)
+class _Context:
+    """The function words around one term, within its clause."""
+
+    negated: bool = False
+    weak: bool = False
+    absent: bool = False
+    intens: bool = False
+    soft: bool = False
+    incr: bool = False
+    decr_before: bool = False
+    decr_after: bool = False
+    framed: bool = False
+
+
+def _look_back(s: _Scan, t: _Term, ctx: _Context) -> None:
+    """Negators, decrease verbs, intensifiers and softeners before the term."""
+    window = int(s.rl.raw["negation_window"])
+    j, steps, i = t.pos - 1, 0, t.pos
+    while j >= 0 and steps < window and s.clause_of[j] == t.clause:
+        r = s.role_of[j]
+        if j in s.term_pos:
+            break
+        tj = s.items[j][0]
+        if tj in s.rl.topic_frames:
+            ctx.framed = True
+        if r == _NEG:
+            ctx.negated = True
+            ctx.absent = tj in ("tanpa", "bebas", "tidak ada", "belum ada", "nol", "nihil") or (
+                _ada_follows(s.items, j))
+            return
+        if r == _WEAKNEG:
+            ctx.negated = ctx.weak = True
+            return
+        if r == _INTENS:
+            ctx.intens = ctx.intens or j >= i - 2  # "sangat aman", not three words away
+        elif r == _SOFT:
+            ctx.soft = True
+        elif r == _INCR:
+            ctx.incr = True
+        elif r == _DECR_BEFORE:
+            ctx.decr_before = True
+        if r != _GAP:
+            steps += 1
+        j -= 1
+
+
+def _look_ahead(s: _Scan, t: _Term, ctx: _Context) -> None:
+    """After the term: "banget", "berkurang", "makin sering", "aman juga enggak", "seru apanya"."""
+    window = int(s.rl.raw["negation_window"])
+    i, n = t.pos, s.n
+    for j in range(i + 1, min(n, i + 1 + int(s.rl.raw["decrease_window"]))):
+        if s.clause_of[j] != t.clause or j in s.term_pos:
+            break
+        r = s.role_of[j]
+        near = j <= i + window
+        if r == _DECR_AFTER or (r == _WEAKNEG and s.items[j][0] == "jarang"):
+            ctx.decr_after = True
+        elif not near:
             continue
-        s = sentence_of[t.pos]
-        flags = sentence_flags[s]
+        elif r == _INTENS:
+            ctx.intens = True
+        elif r == _INCR:
+            ctx.incr = True
+        elif r == _POSTNEG:
+            ctx.negated = True
+        elif r == _NEG and not ctx.negated and (j + 1 >= n or s.role_of[j + 1] == _PUNCT):
+            ctx.negated = True
+
+
+def _negation_pass(s: _Scan, t: _Term, ctx: _Context) -> None:
+    """A negated term flips; an absent harm ("tidak ada tawuran") flips more strongly."""
+    w = t.weight
+    s.counters["negated"] += 1
+    if w > 0:
+        t.value = -w * (0.6 if ctx.weak else 0.8)
+        t.effects.append("negated")
+    else:
+        strong = ctx.absent or t.tag == "event"
+        t.value = -w * (0.8 if strong and not ctx.weak else 0.5)
+        t.effects.append("absent" if ctx.absent else "negated")
+
+
+def _intensifier_pass(s: _Scan, t: _Term, ctx: _Context) -> None:
+    """Intensifiers, softeners, "makin sering", and harms that stopped ("sudah berkurang")."""
+    w, raw = t.weight, s.rl.raw
+    if ctx.intens:
+        t.value *= raw["intensifier_factor"]
+        t.effects.append("intensified")
+        s.counters["intens"] += 1
+    if ctx.soft:
+        t.value *= raw["softener_factor"]
+        t.effects.append("softened")
+        s.counters["soft"] += 1
+    if ctx.incr and w < 0:
+        t.value *= raw["increase_factor"]
+        t.effects.append("increasing")
+    if w < 0 and (ctx.decr_after or ctx.decr_before):
+        t.value = -t.value * 0.8
+        t.effects.append("stopped")
+    elif w > 0 and ctx.decr_after:
+        t.value = -t.value * 0.8
+        t.effects.append("lost")
+
+
+def _frame_pass(s: _Scan, t: _Term, ctx: _Context) -> None:
+    """Frames around a term: a topic ("penyuluhan narkoba"), a cause, a hope, a question,
+    a balanced answer ("tergantung")."""
+    rl, raw = s.rl, s.rl.raw
+    if ctx.framed and t.value < 0 and t.term not in rl.affect:
+        t.value = 0.0
+        t.effects.append("topic_only")
+    flags = s.sentence_flags[s.sentence_of[t.pos]]
+    if t.tag == "event":
+        s.counters["events"] += 1
+        if t.value > 0:
+            s.counters["countered"] += 1
+    hoped = s.in_hope[t.pos]
+    if t.value < 0 and "explanatory" in flags and t.term not in rl.affect and not hoped:
+        t.value *= raw["explanatory_event_factor"]
+        t.effects.append("explained")
+    if hoped and t.value < 0 and t.term in rl.affect and _HOPE in s.role_of[max(0, t.pos - 2):t.pos]:
+        pass  # "pengin marah": wanting to be angry is being angry, not a hope
+    elif hoped:
+        t.value = abs(t.value) * raw["hope_factor"]
+        t.effects.append("hoped")
+    elif "question" in flags and (t.value > 0 or "info_word" in flags):
+        t.value *= raw["question_positive_factor" if t.value > 0 else "question_negative_factor"]
+        t.effects.append("question")
+    if "balanced" in s.sentence_flags[0]:
+        t.value *= raw["balanced_factor"]
+        t.effects.append("balanced")
+
+
+def _term_pass(s: _Scan) -> None:
+    """Each term's value from its context: negation, or intensifiers and decrease; then frames."""
+    for t in s.terms:
+        ctx = _Context()
+        _look_back(s, t, ctx)
+        _look_ahead(s, t, ctx)
+        t.value = t.weight
+        if ctx.negated:
+            _negation_pass(s, t, ctx)
+        else:
+            _intensifier_pass(s, t, ctx)
+        _frame_pass(s, t, ctx)
+
+
+def _irony_pass(s: _Scan) -> None:
+    """Praise before a harmful event in the same sentence, no contrast: "mantap, tiap malam
+    ada petasan" is a complaint."""
+    if not any(t.tag == "praise" for t in s.terms):
+        return
+    for t in s.terms:
+        if t.tag != "praise" or t.value <= 0 or s.in_hope[t.pos]:
+            continue
+        sentence = s.sentence_of[t.pos]
+        flags = s.sentence_flags[sentence]
         if "contrast" in flags or "concession" in flags:
             continue
-        # The praise sets up the irony: it comes first ("mantap, tiap malam ada petasan").
         happening = any(
-            u.tag == "event" and u.value < 0 and sentence_of[u.pos] == s and u.pos > t.pos
-            for u in terms
+            u.tag == "event" and u.value < 0 and s.sentence_of[u.pos] == sentence and u.pos > t.pos
+            for u in s.terms
         )
         if happening:
-            t.value = -abs(t.value) * raw["sarcasm_factor"]
+            t.value = -abs(t.value) * s.f("sarcasm_factor")
             t.effects.append("ironic")
-            sarcasm += 1
+            s.sarcasm += 1
 
+
+def _scope_end(s: _Scan, i: int) -> bool:
+    """A frame ("semoga", "takut") reaches to the end of the sentence, a contrast or a cause."""
+    role = s.role_of[i]
+    return (role == _PUNCT and s.items[i][0][0] in _SENTENCE_END) or role in (_CONTRAST, _EXPL)
+
+
+def _fear_pass(s: _Scan) -> None:
+    """What follows a fear word is feared, so it counts as negative: "takut amannya cuma
+    sebentar", "khawatir anak2 gak pulang selamat"."""
+    fear = s.rl.fear
+    starts = [t.pos for t in s.terms if t.term in fear]
+    if not starts:
+        return
+    by_pos = {t.pos: t for t in s.terms}
+    for start in starts:
+        for i in range(start + 1, s.n):
+            if _scope_end(s, i) or s.in_hope[i]:
+                break
+            t = by_pos.get(i)
+            if t is not None and t.value > 0:
+                t.value = -t.value
+                t.effects.append("feared")
+
+
+def _story_pass(s: _Scan) -> None:
+    """Sad events told for their good outcome ("ada yang meninggal, warga sama2 melayat, bikin
+    terharu"): with an outcome word in the answer, the events are context, not complaint."""
+    rl = s.rl
+    if not any(tok in rl.story_outcomes for tok, _stem in s.items):
+        return
+    for t in s.terms:
+        if t.value < 0 and t.term in rl.story_events:
+            t.value *= s.f("story_factor")
+            t.effects.append("story")
+
+
+def _request_sentences(s: _Scan) -> set[int]:
+    """Sentences that ask for something: a request word ("tolong", "ada baiknya"), or a hope or
+    wish with a request verb ("semoga ditambah kegiatan")."""
+    rl = s.rl
+    out = {k for k, flags in enumerate(s.sentence_flags) if "request" in flags}
+    for i, (tok, _stem) in enumerate(s.items):
+        k = s.sentence_of[i]
+        if tok in rl.request_verbs and s.sentence_flags[k] & {"hope", "wish"}:
+            out.add(k)
+    return out
+
+
+def _request_pass(s: _Scan) -> None:
+    """Requests and suggestions are neutral unless they name a clear feeling (`affect`)."""
+    requests = _request_sentences(s)
+    if not requests:
+        return
+    for k in requests:
+        s.sentence_flags[k].add("request")
+    affect, factor = s.rl.affect, s.f("request_factor")
+    for t in s.terms:
+        if s.sentence_of[t.pos] in requests and t.term not in affect:
+            t.value *= factor
+            t.effects.append("request")
+
+
+def _complaint_pass(s: _Scan) -> None:
+    """Dismissive markers are complaints without a negative word: "formalitas doang", "sama
+    aja", "gak ngaruh" (not when negated or hoped: "semoga bukan formalitas")."""
+    rl = s.rl
+    weights = rl.complaint_weights
+    for i, (tok, _stem) in enumerate(s.items):
+        if s.role_of[i] != _COMPLAINT or s.in_hope[i]:
+            continue
+        if i > 0 and s.role_of[i - 1] in (_NEG, _WEAKNEG):
+            continue
+        if tok in rl.complaint_needs_partner and not any(
+            s.items[j][0] in rl.complaint_partners or s.role_of[j] == _COMPLAINT
+            for j in range(s.n) if j != i and s.clause_of[j] == s.clause_of[i]
+        ):
+            continue
+        s.extra.append((i, tok, weights.get(tok, -1.0), ["complaint"]))
+
+
+def _sarcasm_question_pass(s: _Scan) -> None:
+    """A rhetorical question answered by a complaint is sarcasm: "patroli? formalitas doang",
+    "aman? sama aja". The complaint weighs more; praise in the question turns ironic."""
+    factor = s.f("sarcasm_question_factor")
+    for n, (i, tok, value, effects) in enumerate(s.extra):
+        k = s.sentence_of[i]
+        if "complaint" not in effects or k == 0:
+            continue
+        question = s.sentence_flags[k - 1]
+        if "question" not in question or "info_word" in question:
+            continue
+        s.extra[n] = (i, tok, value * factor, [*effects, "sarcasm"])
+        s.sarcasm += 1
+        for t in s.terms:
+            if s.sentence_of[t.pos] == k - 1 and t.value > 0:
+                t.value = -t.value
+                t.effects.append("ironic")
+
+
+# The passes in order; each reads what the earlier ones left in the scan.
+PASSES = (
+    _structure_pass,
+    _contrast_pass,
+    _terms_pass,
+    _hope_scope_pass,
+    _lack_pass,
+    _term_pass,
+    _fear_pass,
+    _irony_pass,
+    _story_pass,
+    _request_pass,
+    _complaint_pass,
+    _sarcasm_question_pass,
+)
+
+
+def _aggregate(s: _Scan) -> LexiconResult:
+    """Sum the weighted evidence into a score in [-1, 1], a label, reasons and features."""
+    raw = s.rl.raw
+    in_hope, clause_weight = s.in_hope, s.clause_weight
     # A hope tacked onto a complaint does not undo it ("... parah. semoga cepat beres").
-    complaint = any(t.value < 0 and not in_hope[t.pos] for t in terms) or bool(lack_values)
-    hope_damp = raw["hope_after_complaint_factor"] if complaint and not hope_after_contrast else 1.0
-
-    total = 0.0
-    pos_sum = neg_sum = 0.0
+    complaint = (any(t.value < 0 and not in_hope[t.pos] for t in s.terms)
+                 or bool(s.lack_values) or bool(s.extra))
+    hope_damp = (raw["hope_after_complaint_factor"]
+                 if complaint and not s.hope_after_contrast else 1.0)
+    total = pos_sum = neg_sum = 0.0
     n_pos = n_neg = 0
     clause_totals: dict[int, float] = {}
-    for t in terms:
+    reasons: list[dict[str, Any]] = []
+    for t in s.terms:
         weight = clause_weight[t.clause]
         if in_hope[t.pos] and hope_damp != 1.0:
             weight *= hope_damp
         v = t.value * weight
         if clause_weight[t.clause] != 1.0:
-            t.effects.append(clause_kind[t.clause] or "before_contrast")
+            t.effects.append(s.clause_kind[t.clause] or "before_contrast")
         total += v
         clause_totals[t.clause] = clause_totals.get(t.clause, 0.0) + v
         if v > 0:
@@ -600,22 +814,32 @@ def score_tokens(tokens: Sequence[str], stems: Sequence[str]) -> LexiconResult:
         reasons.append(
             {"term": t.term, "weight": t.weight, "effects": t.effects, "value": round(v, 3)}
         )
-    for i, tok in lack_values:
+    for i, tok in s.lack_values:
         if in_hope[i]:
             continue
-        v = raw["lack_weight"] * clause_weight[clause_of[i]]
+        v = raw["lack_weight"] * clause_weight[s.clause_of[i]]
         effects = ["lack"]
-        if "explanatory" in sentence_flags[sentence_of[i]]:
+        if "explanatory" in s.sentence_flags[s.sentence_of[i]]:
             v *= raw["explanatory_event_factor"]
             effects.append("explained")
-        counters["lack"] += 1
+        s.counters["lack"] += 1
         total += v
         neg_sum += v
-        clause_totals[clause_of[i]] = clause_totals.get(clause_of[i], 0.0) + v
+        clause_totals[s.clause_of[i]] = clause_totals.get(s.clause_of[i], 0.0) + v
         reasons.append({"term": tok, "weight": raw["lack_weight"], "effects": effects,
                         "value": round(v, 3)})
-    hope = any("hope" in f for f in sentence_flags)
-    if hope and not any(in_hope[t.pos] for t in terms):
+    for i, tok, value, effects in s.extra:
+        v = value * clause_weight[s.clause_of[i]]
+        total += v
+        if v < 0:
+            neg_sum += v
+        else:
+            pos_sum += v
+        clause_totals[s.clause_of[i]] = clause_totals.get(s.clause_of[i], 0.0) + v
+        reasons.append({"term": tok, "weight": value, "effects": effects, "value": round(v, 3)})
+    hope = any("hope" in f for f in s.sentence_flags)
+    hope_asks = all("request" in f for f in s.sentence_flags if "hope" in f)
+    if hope and not hope_asks and not any(in_hope[t.pos] for t in s.terms):
         base = raw["hope_base"] * hope_damp
         total += base
         pos_sum += base
@@ -623,27 +847,28 @@ def score_tokens(tokens: Sequence[str], stems: Sequence[str]) -> LexiconResult:
                         "value": round(base, 3)})
     score = total / math.sqrt(total * total + raw["alpha"]) if total else 0.0
     final_clause = clause_totals[max(clause_totals)] if clause_totals else 0.0
-    flags_all = set().union(*sentence_flags)
+    flags_all = set().union(*s.sentence_flags)
+    c = s.counters
     features = [
-        score,
-        total,
-        pos_sum,
-        neg_sum,
-        float(n_pos),
-        float(n_neg),
-        float(counters["negated"]),
-        float(counters["intens"]),
-        float(counters["soft"]),
-        float("contrast" in flags_all),
-        float("concession" in flags_all),
-        float(hope),
-        float("wish" in flags_all),
-        float("explanatory" in flags_all),
-        float(sarcasm),
+        score, total, pos_sum, neg_sum, float(n_pos), float(n_neg),
+        float(c["negated"]), float(c["intens"]), float(c["soft"]),
+        float("contrast" in flags_all), float("concession" in flags_all), float(hope),
+        float("wish" in flags_all), float("explanatory" in flags_all), float(s.sarcasm),
         float(math.copysign(1.0, final_clause)) if final_clause else 0.0,
-        float(counters["events"]),
-        float(counters["countered"]),
-        float(counters["lack"]),
-        math.log1p(len(tokens)),
+        float(c["events"]), float(c["countered"]), float(c["lack"]),
+        math.log1p(s.n_tokens),
     ]
     return LexiconResult(_label(score, float(raw["threshold"])), score, reasons, features)
+
+
+def score_tokens(tokens: Sequence[str], stems: Sequence[str]) -> LexiconResult:
+    """Score normalised tokens (and their stems): run the rule passes, then aggregate."""
+    rl = rules()
+    items = _tokens_with_phrases(tokens, stems, rl)
+    if not items:
+        return LexiconResult("netral", 0.0, [], list(_NEUTRAL_FEATURES))
+    infos = [_info_memo.get(item) or _token_info(*item) for item in items]
+    scan = _Scan(rl, items, infos, len(tokens))
+    for step in PASSES:
+        step(scan)
+    return _aggregate(scan)

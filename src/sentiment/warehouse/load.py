@@ -484,6 +484,7 @@ def _load_texts(conn: Connection, texts: pd.DataFrame, form: Form, ids: dict[str
         "text_id": text_ids, "response_id": texts["_response_id"].astype("int64").to_numpy(),
         "question_id": texts["question_id"].map(questions).to_numpy(),
         "text_redacted": texts["text_redacted"].astype(str).to_numpy(),
+        "language": _column(texts, "language").to_numpy(),
     }))
     _bulk_insert(conn, m.FactTextScore.__table__,
                  score_frame(texts.assign(text_id=text_ids), datetime.now(UTC)))

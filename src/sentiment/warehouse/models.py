@@ -167,6 +167,8 @@ class FactText(Base):
     )
     question_id: Mapped[str] = mapped_column(ForeignKey("dim_question.question_id"))
     text_redacted: Mapped[str] = mapped_column(Text)
+    # ISO 639-1 code of the answer ("id" includes Jakarta slang); NULL: loaded before 0008.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class FactTextScore(Base):

@@ -58,7 +58,7 @@ WHERE r.is_current""",
         sentiment_score topics topic_scores scorer model_version respondent_key""", """
 SELECT t.text_id, r.wave_id, r.side, r.respondent_group, r.form_id, t.question_id,
        t.text_redacted, s.sentiment, s.sentiment_score, s.topics, s.topic_scores,
-       s.scorer, s.model_version, r.respondent_key
+       s.scorer, s.model_version, r.respondent_key, t.language
 FROM fact_text t
 JOIN fact_response r ON r.response_id = t.response_id
 LEFT JOIN fact_text_score s ON s.text_id = t.text_id AND s.is_current

@@ -1,0 +1,174 @@
+"""Each rule pass of the lexicon scorer with its own cases (label and the effect it leaves)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sentiment.nlp import score_texts
+from sentiment.nlp.lexicon import PASSES, rules
+
+
+@pytest.fixture(autouse=True)
+def _private_stem_cache(tmp_path, monkeypatch):
+    from sentiment.nlp.stem import reset_default_cache
+
+    monkeypatch.setenv("SENTIMENT_CACHE_DIR", str(tmp_path / "cache"))
+    reset_default_cache()
+    yield
+    reset_default_cache()
+
+
+def scored(text: str) -> tuple[str, list[dict]]:
+    row = score_texts([text]).iloc[0]
+    return row["sentiment"], json.loads(row["reasons"])
+
+
+def effects(reasons: list[dict]) -> set[str]:
+    return {e for r in reasons for e in r["effects"]}
+
+
+def check(text: str, label: str, effect: str | None) -> None:
+    got, reasons = scored(text)
+    assert got == label, (text, reasons)
+    if effect is not None:
+        assert effect in effects(reasons), (text, reasons)
+
+
+def test_passes_run_in_a_declared_order():
+    names = [p.__name__ for p in PASSES]
+    assert names[0] == "_structure_pass"
+    for later, earlier in [("_complaint_pass", "_request_pass"),
+                           ("_sarcasm_question_pass", "_complaint_pass"),
+                           ("_fear_pass", "_term_pass"), ("_story_pass", "_term_pass")]:
+        assert names.index(later) > names.index(earlier)
+
+
+def test_word_lists_are_data():
+    rl = rules()
+    assert rl.complaint_weights["formalitas"] < 0 and "sama saja" in rl.complaint_weights
+    assert "ada baiknya" in rl.phrases and "ditambah" in rl.request_verbs
+    assert "melayat" in rl.story_outcomes and "meninggal" in rl.story_events
+    assert "khawatir" in rl.fear
+
+
+@pytest.mark.parametrize(("text", "label", "effect"), [
+    ("gw gak ngerasa aman klo lewat jembatan malem2", "negatif", "negated"),
+    ("tidak buruk kok kegiatannya", "positif", "negated"),
+    ("sudah tidak ada tawuran lagi", "positif", "absent"),
+    ("lampu jalan kurang terang", "negatif", "negated"),
+])
+def test_negation(text, label, effect):
+    check(text, label, effect)
+
+
+@pytest.mark.parametrize(("text", "label", "effect"), [
+    ("aman banget sekarang", "positif", "intensified"),
+    ("tawuran makin sering", "negatif", "increasing"),
+    ("tawuran sudah jauh berkurang", "positif", "stopped"),
+])
+def test_intensifiers(text, label, effect):
+    check(text, label, effect)
+
+
+def test_intensifier_and_softener_order_the_scores():
+    def value(text: str) -> float:
+        return float(score_texts([text])["sentiment_score"].iloc[0])
+
+    assert value("aman banget") > value("aman") > value("agak aman") > 0
+
+
+@pytest.mark.parametrize(("text", "label", "effect"), [
+    ("taman baru bagus, tapi lampu jembatan mati", "negatif", "before_contrast"),
+    ("awalnya takut namun sekarang udah rukun", "positif", "contrast"),
+    ("walaupun ada ribut kecil, acaranya seru banget", "positif", "concession"),
+])
+def test_contrast(text, label, effect):
+    check(text, label, effect)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("patroli? formalitas doang", "negatif"),
+    ("lewat doang 5 menit abis itu anak2 keluar lagi", "negatif"),
+    ("sama aja", "negatif"),
+    ("patrolinya sama aja, gak ngaruh", "negatif"),
+    ("rapatnya cuma pencitraan", "negatif"),
+    ("kegiatannya asal2an", "negatif"),
+])
+def test_complaint_markers(text, label):
+    check(text, label, "complaint")
+
+
+@pytest.mark.parametrize("text", [
+    "gw main tiktok doang, jarang ig",  # "doang" without a dismissive partner is a fact
+    "yang kecil ikut doang",
+    "semoga kegiatannya bukan formalitas",  # negated
+])
+def test_complaint_markers_need_their_context(text):
+    got, reasons = scored(text)
+    assert "complaint" not in effects(reasons), reasons
+    assert got != "negatif"
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Bagus, tapi ada baiknya patroli juga melibatkan ibu2", "netral"),
+    ("mohon lampu jalan diperbaiki", "netral"),
+    ("semoga ditambah kegiatan olahraga buat remaja", "netral"),
+    ("sebaiknya karang taruna lebih aktif dan kreatif", "netral"),
+    ("tolong pak, saya takut anak saya ikut tawuran", "negatif"),  # a clear feeling stays
+])
+def test_requests_and_suggestions(text, label):
+    check(text, label, None)
+
+
+def test_request_damps_terms_but_not_feelings():
+    _, reasons = scored("mohon lampu jalan diperbaiki")
+    assert [r["effects"] for r in reasons] == [["request"]]
+    _, reasons = scored("tolong, saya takut lewat sana")
+    assert all("request" not in r["effects"] for r in reasons if r["term"] == "takut")
+
+
+@pytest.mark.parametrize(("text", "label", "effect"), [
+    ("gue berharap bocil2 gak ikut2an nantang di tiktok", "positif", "hoped"),
+    ("semoga tidak ada korban lagi", "positif", "hoped"),
+    ("saya khawatir amannya cuma sebentar", "negatif", "feared"),
+    ("takut nanti gak selamat", "negatif", None),
+])
+def test_hope_and_fear_frames(text, label, effect):
+    check(text, label, effect)
+
+
+@pytest.mark.parametrize(("text", "label", "effect"), [
+    ("patroli? formalitas doang", "negatif", "sarcasm"),
+    ("aman? sama aja kayak dulu", "negatif", "ironic"),
+    ("mantap bgt, tiap malem ada konser petasan", "negatif", "ironic"),
+])
+def test_sarcasm(text, label, effect):
+    check(text, label, effect)
+
+
+def test_an_information_question_is_not_sarcasm():
+    _, reasons = scored("kapan ada rapat? sama aja jamnya kayak kemarin")
+    assert "sarcasm" not in effects(reasons)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("waktu ada warga sebrang yg meninggal, warga sini sama2 melayat, itu bikin terharu",
+     "positif"),
+    ("pas kebakaran kemarin semua warga bantu, kompak banget", "positif"),
+])
+def test_stories_with_a_good_outcome(text, label):
+    check(text, label, "story")
+
+
+def test_sad_event_without_an_outcome_stays_negative():
+    check("kemarin ada warga yang meninggal kecelakaan", "negatif", None)
+    _, reasons = scored("kemarin ada warga yang meninggal kecelakaan")
+    assert "story" not in effects(reasons)
+
+
+def test_wanting_to_be_angry_is_not_a_hope():
+    check("pagi pagi pengin marah sama sinyalnya", "negatif", None)
+    check("semoga tidak ada lagi kejadian yang membuat warga takut keluar rumah", "positif",
+          "hoped")
