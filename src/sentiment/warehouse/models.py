@@ -167,7 +167,7 @@ class FactText(Base):
     )
     question_id: Mapped[str] = mapped_column(ForeignKey("dim_question.question_id"))
     text_redacted: Mapped[str] = mapped_column(Text)
-    # ISO 639-1 code of the answer ("id" includes Jakarta slang); NULL: loaded before 0008.
+    # ISO 639-1 code of the answer ("id" includes Jakarta slang); NULL: loaded before migration 0005.
     language: Mapped[str | None] = mapped_column(String(8))
 
 

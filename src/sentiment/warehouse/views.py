@@ -55,7 +55,7 @@ WHERE r.is_current""",
           "One row per answer (per option for multiple choice) of every current response."),
     _view("v_text_scores", """
         text_id wave_id side respondent_group form_id question_id text_redacted sentiment
-        sentiment_score topics topic_scores scorer model_version respondent_key""", """
+        sentiment_score topics topic_scores scorer model_version respondent_key language""", """
 SELECT t.text_id, r.wave_id, r.side, r.respondent_group, r.form_id, t.question_id,
        t.text_redacted, s.sentiment, s.sentiment_score, s.topics, s.topic_scores,
        s.scorer, s.model_version, r.respondent_key, t.language

@@ -4,8 +4,8 @@ Answers that are not Indonesian (or Jakarta Malay/slang) keep their text and lan
 no Indonesian sentiment or topics (no `fact_text_score` row). Texts loaded before this revision
 have language NULL (unknown).
 
-Revision ID: 0008
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
