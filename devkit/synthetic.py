@@ -152,7 +152,7 @@ class _NoPiiLog(PiiLog):
 
 @cache
 def _areas() -> dict[str, str]:
-    return {str(a["rw"]): a["side"] for a in load_yaml("areas.yaml")["areas"]}
+    return {str(a["code"]): a["side"] for a in load_yaml("areas.yaml")["areas"]}
 
 
 def side_of(rw: str) -> str:

@@ -19,6 +19,13 @@ for _name, _value in (
 ):
     os.environ.setdefault(_name, _value)
 
+# Each test process (and the CLIs and Dask workers it starts) keeps its own stem cache, never
+# the user's ~/.cache: parallel workers must not read a cache another one is rewriting.
+if "SENTIMENT_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["SENTIMENT_CACHE_DIR"] = tempfile.mkdtemp(prefix="sentiment-test-cache-")
+
 from sample_paths import EXPORTS, ROOT, TEST_KEY  # noqa: E402,F401
 
 

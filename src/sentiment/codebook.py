@@ -83,22 +83,14 @@ def _number(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
-def _warehouse_rules() -> tuple[set[str], set[str]]:
-    """(field names kept off the views, field types stored as answers), as the loader has them."""
-    try:
-        from sentiment.warehouse.load import ANSWER_TYPES, RESPONSE_ONLY_FIELDS
-    except ImportError:  # warehouse not installed: every closed question counts as an answer
-        return set(), {"integer", "decimal", "likert", "select_one", "select_multiple"}
-    return set(RESPONSE_ONLY_FIELDS), set(ANSWER_TYPES)
+def _storage(form: Form, field: Field) -> str:
+    from sentiment.warehouse.load import ANSWER_TYPES
 
-
-def _storage(field: Field) -> str:
-    response_only, answer_types = _warehouse_rules()
     if field.pii:
         return "pii"
     if field.type == "free_text":
         return "free_text"
-    if field.name in response_only or field.type not in answer_types:
+    if field.name in form.response_only_fields or field.type not in ANSWER_TYPES:
         return "response_only"
     return "answer"
 
@@ -112,7 +104,7 @@ def _question(form_id: str, versions: list[tuple[Form, Field]]) -> dict[str, Any
         for attr in _VERSIONED
         if len({json.dumps(f[attr], sort_keys=True) for f in facts.values()}) > 1
     }
-    storage = _storage(latest)
+    storage = _storage(latest_form, latest)
     return {
         "question_id": f"{form_id}.{latest.question_id}",
         "form_id": form_id,
@@ -157,32 +149,35 @@ def _group_label(group: str) -> str:
 
 
 def _age_bands(registry: FormRegistry) -> dict[str, list[str]]:
-    """Age bands per respondent group, from the loader's `age_band` over each form's `umur`
-    range (empty when the warehouse is not installed)."""
-    try:
-        from sentiment.warehouse.load import age_band
-    except ImportError:
-        return {}
-    bands: dict[str, list[str]] = {}
+    """Age bands per respondent group: the programme's, else the ten-year bands the loader
+    gives over each form's age range."""
+    from sentiment.study import age_band, age_bands
+
+    declared = age_bands()
+    bands: dict[str, list[str]] = {g: [label for _, label in b] for g, b in declared.items()}
     for form in registry.forms:
-        age = next((f for f in form.fields if f.name == "umur"), None)
-        if age is None or "min" not in age.constraints or "max" not in age.constraints:
+        name = form.role("age")
+        age = form.field(name) if name else None
+        if form.respondent_group in declared or age is None:
+            continue
+        if "min" not in age.constraints or "max" not in age.constraints:
             continue
         found = bands.setdefault(form.respondent_group, [])
         for years in range(int(age.constraints["min"]), int(age.constraints["max"]) + 1):
-            label = age_band(form.respondent_group, years)
+            label = age_band(form.respondent_group, years, declared)
             if label and label not in found:
                 found.append(label)
     return bands
 
 
 def _reference(registry: FormRegistry) -> dict[str, Any]:
+    from sentiment.study import areas
+
     waves = load_yaml("waves.yaml")
-    areas = load_yaml("areas.yaml")
+    programme = areas()
     groups = list(dict.fromkeys(f.respondent_group for f in registry.forms))
-    gender = next(
-        (f for form in registry.forms for f in form.fields if f.name == "jenis_kelamin"), None
-    )
+    gender = next((form.field(name) for form in registry.forms
+                   if (name := form.role("gender"))), None)
     return {
         "waves": [
             {"wave_id": str(w["wave_id"]), "label": str(w.get("label", "")),
@@ -190,9 +185,8 @@ def _reference(registry: FormRegistry) -> dict[str, Any]:
             for w in waves.get("waves") or []
         ],
         "waves_timezone": str(waves.get("timezone", "")),
-        "sides": [{"side": k, "label": str(v.get("label", k))} for k, v in areas["sides"].items()],
-        "areas": [{"rw": str(a["rw"]), "side": str(a["side"]), "label": str(a["label"])}
-                  for a in areas["areas"]],
+        "sides": [{"side": k, "label": v} for k, v in programme.sides.items()],
+        "areas": [{"code": a.code, "side": a.side, "label": a.label} for a in programme.areas],
         "respondent_groups": [{"code": g, "label": _group_label(g)} for g in groups],
         "genders": [{"code": c.value, "label": c.label} for c in (gender.choices if gender else ())],
     }
@@ -227,17 +221,19 @@ def _derived(ref: dict[str, Any], registry: FormRegistry) -> list[dict[str, Any]
          "description": "Orang tua atau remaja, menurut formulir.",
          "value_labels": categorical_labels(
              [(g["code"], g["label"]) for g in ref["respondent_groups"]])},
-        {"name": "side", "label": "Sisi jembatan", "type": "select_one", "source": "areas.yaml",
-         "description": "Sisi jembatan Kali Pasir menurut RW tempat tinggal.",
+        {"name": "side", "label": "Sisi", "type": "select_one", "source": "areas.yaml",
+         "description": "Sisi wilayah program menurut area tempat tinggal (areas.yaml); "
+                        "'unknown' bila formulir tidak menanyakan area.",
          "value_labels": categorical_labels([(s["side"], s["label"]) for s in ref["sides"]])},
-        {"name": "rw", "label": "RW tempat tinggal", "type": "select_one", "source": "areas.yaml",
-         "description": "Rukun warga tempat tinggal responden.",
-         "value_labels": categorical_labels([(a["rw"], a["label"]) for a in ref["areas"]])},
+        {"name": "area", "label": "Area tempat tinggal", "type": "select_one", "source": "areas.yaml",
+         "description": "Area tempat tinggal responden (peran `area` di formulir); "
+                        "'unknown' bila tidak ditanyakan.",
+         "value_labels": categorical_labels([(a["code"], a["label"]) for a in ref["areas"]])},
         {"name": "gender", "label": "Jenis kelamin", "type": "select_one",
-         "source": "jenis_kelamin",
-         "description": "Dari pertanyaan jenis_kelamin.",
+         "source": "roles.gender",
+         "description": "Dari pertanyaan yang berperan `gender` di formulir; 'unknown' bila tidak ada.",
          "value_labels": categorical_labels([(g["code"], g["label"]) for g in ref["genders"]])},
-        {"name": "age_band", "label": "Kelompok umur", "type": "select_one", "source": "umur",
+        {"name": "age_band", "label": "Kelompok umur", "type": "select_one", "source": "roles.age",
          "description": "Umur (tahun) dikelompokkan per kelompok responden"
                         + (f" ({band_text})" if band_text else "")
                         + "; umur persis tidak dipublikasikan.",
@@ -539,7 +535,7 @@ def render_markdown(codebook: dict[str, Any]) -> str:
         [w["wave_id"], w["label"], w["start"], w["end"]] for w in ref["waves"]
     ])
     out += ["## Wilayah", ""]
-    out += _table(["RW", "sisi", "label"], [[a["rw"], a["side"], a["label"]] for a in ref["areas"]])
+    out += _table(["area", "sisi", "label"], [[a["code"], a["side"], a["label"]] for a in ref["areas"]])
     out += ["## View analis", ""]
     out += _table(["view", "isi"], [[f"`{k}`", v] for k, v in cb["views"].items()])
     out += ["## Variabel ekspor (SPSS/Stata)", "",

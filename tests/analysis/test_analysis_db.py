@@ -43,7 +43,7 @@ def _populate(engine: sa.Engine) -> None:
                     respondents.append(dict(respondent_key=key, respondent_group=group))
                     responses.append(dict(
                         response_id=rid, form_id=group, form_version="v1",
-                        submission_id=f"s{rid}", respondent_key=key, wave_id=wave, rw=RW[side],
+                        submission_id=f"s{rid}", respondent_key=key, wave_id=wave, area=RW[side],
                         side=side, respondent_group=group, batch_id=1, content_hash="x",
                         is_current=True, interview_date=date(int(wave[:4]), int(wave[5:]), 5)))
                     for item in cfg.items_of(group):

@@ -103,7 +103,7 @@ def build_warehouse(url: str) -> str:
                  status="loaded")])
         responses = [
             dict(response_id=ids[k], form_id=v[6], form_version=v[7], submission_id=f"sub-{k[:4]}",
-                 respondent_key=k, wave_id=v[0], rw=v[5], side=v[1], respondent_group=v[2],
+                 respondent_key=k, wave_id=v[0], area=v[5], side=v[1], respondent_group=v[2],
                  gender=v[3], age_band=v[4], batch_id=1, content_hash=f"h{ids[k]}",
                  is_current=True)
             for k, v in RESPONSE.items()
@@ -111,7 +111,7 @@ def build_warehouse(url: str) -> str:
         old = len(RESPONSE) + 1
         v = RESPONSE[R1]
         responses.append(dict(response_id=old, form_id=v[6], form_version=v[7],
-                              submission_id="sub-old", respondent_key=R1, wave_id=v[0], rw=v[5],
+                              submission_id="sub-old", respondent_key=R1, wave_id=v[0], area=v[5],
                               side=v[1], respondent_group=v[2], gender=v[3], age_band=v[4],
                               batch_id=1, content_hash="h-old", is_current=False,
                               superseded_by=ids[R1]))
@@ -146,13 +146,13 @@ def build_contract_db(path: Path, extra_answers: list[tuple] = ()) -> str:
     con.executescript(
         """
         CREATE TABLE fx_response (respondent_key TEXT, wave_id TEXT, side TEXT,
-            respondent_group TEXT, gender TEXT, age_band TEXT, rw TEXT, form_id TEXT,
+            respondent_group TEXT, gender TEXT, age_band TEXT, area TEXT, form_id TEXT,
             form_version TEXT);
         CREATE TABLE fx_answer (respondent_key TEXT, question_id TEXT, option TEXT,
             value_num REAL, value_text TEXT, value_label TEXT);
         CREATE VIEW v_responses_long AS
             SELECT r.wave_id, r.side, r.respondent_group, r.respondent_key, r.gender,
-                   r.age_band, r.rw, r.form_id, r.form_version, a.question_id,
+                   r.age_band, r.area, r.form_id, r.form_version, a.question_id,
                    a.question_id AS question_label, a.option, a.value_num, a.value_text,
                    a.value_label
             FROM fx_answer a JOIN fx_response r USING (respondent_key);

@@ -67,15 +67,15 @@ def warehouse(db_url: str):
     t = meta.tables
     with engine.begin() as conn:
         _insert(conn, t["dim_wave"], wave_id="2024-11")
-        _insert(conn, t["dim_area"], rw="01", side="barat")
-        _insert(conn, t["dim_area"], rw="07", side="timur")
+        _insert(conn, t["dim_area"], code="01", side="barat")
+        _insert(conn, t["dim_area"], code="07", side="timur")
         _insert(conn, t["dim_question"], question_id="orang_tua.harapan", form_id="orang_tua")
         _insert(conn, t["dim_respondent"], respondent_key="k" * 64, respondent_group="orang_tua")
         _insert(conn, t["ingest_batch"], batch_id=1, file_sha256="0" * 64)
         text_col = "text_redacted" if "text_redacted" in t["fact_text"].c else "text"
         for i, (side, group, text, sentiment) in enumerate(TEXTS, start=1):
             _insert(conn, t["fact_response"], i, response_id=i, submission_id=f"s{i}",
-                    respondent_key="k" * 64, wave_id="2024-11", rw="01" if side == "barat" else "07",
+                    respondent_key="k" * 64, wave_id="2024-11", area="01" if side == "barat" else "07",
                     side=side, respondent_group=group, is_current=True, batch_id=1)
             _insert(conn, t["fact_text"], i, text_id=i, response_id=i,
                     question_id="orang_tua.harapan", **{text_col: text})

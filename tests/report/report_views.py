@@ -193,7 +193,7 @@ _FILLED = {
                         "ci_high p_value n_prev n",
     "v_topic_share_by_wave": "wave_id side respondent_group topic share ci_low ci_high n "
                              "negative_share",
-    "v_responses_long": "wave_id side respondent_group respondent_key gender age_band rw form_id "
+    "v_responses_long": "wave_id side respondent_group respondent_key gender age_band area form_id "
                         "form_version question_id question_label option value_num value_text "
                         "value_label",
     "v_text_scores": "wave_id side respondent_group question_id text_redacted sentiment topics "

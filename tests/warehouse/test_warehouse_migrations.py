@@ -93,3 +93,36 @@ def test_read_view_refuses_columns_outside_the_contract(sqlite_url):
         with pytest.raises(SentimentError, match="not a published view"):
             read_view(conn, "fact_response")
     engine.dispose()
+
+
+def test_roles_migration_keeps_loaded_rows_both_ways(db_url):
+    """0006 renames the area columns and relaxes NOT NULL on a warehouse that holds data
+    (SQLite rebuilds fact_response under it): nothing is lost down and up again."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "export"))
+    from export_fixtures import build_warehouse
+
+    build_warehouse(db_url)
+    engine = db.get_engine(db_url)
+    tables = ("fact_response", "fact_answer", "fact_text", "dim_area")
+
+    def counts() -> dict[str, int]:
+        with engine.connect() as conn:
+            return {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}
+
+    before = counts()
+    assert before["fact_response"] > 0 and before["fact_answer"] > 0
+    db.downgrade(engine, "0005")
+    assert counts() == before
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM fact_response WHERE rw IS NOT NULL")).scalar_one()
+    db.upgrade(engine)
+    assert counts() == before
+    with engine.connect() as conn:
+        areas = set(conn.execute(sa.text("SELECT area FROM v_responses_long")).scalars())
+        if engine.dialect.name == "sqlite":
+            assert conn.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+    assert areas and "unknown" not in areas
+    engine.dispose()

@@ -19,7 +19,7 @@ from sentiment.query import responses_long, text_scores
 
 # Columns of v_responses_long that describe the response, not one answer.
 RESPONSE_COLUMNS = (
-    "respondent_key", "wave_id", "form_id", "form_version", "respondent_group", "side", "rw",
+    "respondent_key", "wave_id", "form_id", "form_version", "respondent_group", "side", "area",
     "gender", "age_band",
 )
 ANSWER_COLUMNS = ("question_id", "question_label", "option", "value_num", "value_text",

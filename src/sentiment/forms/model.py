@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from sentiment.config import display_path, load_yaml, schemas_dir
 from sentiment.errors import SentimentError
@@ -112,6 +112,14 @@ class Rule(BaseModel):
     require: Condition
 
 
+ROLES = ("area", "side", "sub_area", "interview_date", "age", "gender", "consent")
+"""The questions the pipeline treats specially, declared per form under `roles:` (each a
+field name or null). area: its value is an areas.yaml code (gives the side); side: a
+question that names the side directly; sub_area, interview_date and age are kept on the
+response only (never published as answers: together they could single a person out)."""
+RESPONSE_ONLY_ROLES = ("sub_area", "interview_date", "age")
+
+
 class Form(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -119,10 +127,44 @@ class Form(BaseModel):
     version: str
     title: str
     respondent_group: str
-    identity_fields: tuple[str, ...]
+    # Hashed into the pseudonym in this order; none: one respondent per submission (its
+    # root id, so an edited submission keeps its respondent).
+    identity_fields: tuple[str, ...] = ()
     fields: tuple[Field, ...]
     rules: tuple[Rule, ...] = ()
     language: str | None = None  # default for its free-text fields; else programme.yaml's
+    roles: dict[str, str | list[str] | None] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _identity_from_roles(cls, data: Any) -> Any:
+        """`roles: {identity: [...]}` (as `forms import` writes it) is `identity_fields`."""
+        if isinstance(data, dict) and not data.get("identity_fields"):
+            identity = (data.get("roles") or {}).get("identity")
+            if identity:
+                data = {**data, "identity_fields": identity}
+        return data
+
+    @model_validator(mode="after")
+    def _roles_name_fields(self) -> Form:
+        names = {f.name for f in self.fields}
+        unknown = [r for r in self.roles if r not in (*ROLES, "identity")]
+        if unknown:
+            raise ValueError(f"unknown role {unknown[0]!r} (roles: {', '.join(ROLES)}, identity)")
+        for role, value in self.roles.items():
+            for name in value if isinstance(value, list) else [value]:
+                if name is not None and name not in names:
+                    raise ValueError(f"role {role!r} names {name!r}, which is not a field of the form")
+        return self
+
+    def role(self, name: str) -> str | None:
+        """The field that plays this role (see ROLES), or None when the form has none."""
+        value = self.roles.get(name)
+        return value if isinstance(value, str) else None
+
+    @property
+    def response_only_fields(self) -> set[str]:
+        return {f for r in RESPONSE_ONLY_ROLES if (f := self.role(r))}
 
     @property
     def key(self) -> str:
@@ -223,7 +265,7 @@ def load_form(path: Path, shared_choices: dict[str, Any] | None = None) -> Form:
 
 
 def _error_location(data: dict[str, Any], loc: tuple[Any, ...]) -> str:
-    """`field 'umur', constraints: ` from pydantic's location (fields named, not numbered)."""
+    """`field 'age', constraints: ` from pydantic's location (fields named, not numbered)."""
     parts: list[str] = []
     if len(loc) >= 2 and loc[0] == "fields" and isinstance(loc[1], int):
         try:

@@ -44,6 +44,7 @@ _DELIMITERS = (";", ",", "\t", "|")
 # Meta columns by tool, as lower-cased header titles, in order of preference.
 _ID_HEADERS = ("_uuid", "meta/instanceid", "meta-instanceid", "instanceid", "key")
 _SUPERSEDES_HEADERS = ("meta/deprecatedid", "meta-deprecatedid", "deprecatedid")
+_ROOT_HEADERS = ("meta/rootuuid", "meta-rootuuid", "rootuuid")  # Kobo: same on every edit
 _UTC_TIME_HEADERS = ("_submission_time", "submissiondate", "submission_time")
 _LOCAL_TIME_HEADERS = ("timestamp", "stempel waktu", "cap waktu")
 _KOBO_MARKERS = ("_uuid", "_submission_time", "_index", "_id")
@@ -304,7 +305,7 @@ def json_depth(document: Any) -> int:
 
 
 def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested groups become Kobo paths: {"identitas": {"umur": 17}} → {"identitas/umur": 17}."""
+    """Nested groups become Kobo paths: {"group": {"age": 17}} → {"group/age": 17}."""
     flat: dict[str, Any] = {}
     for key, value in record.items():
         path = f"{prefix}{key}"
@@ -401,6 +402,8 @@ def to_batch(table: RawTable, name: str, sha256: str, registry: FormRegistry,
     frame["_source_row"] = table.rows.astype(np.int64)
     frame["_submission_id"] = submission_ids(cells, lowered)
     frame["_supersedes"] = _first_text(cells, lowered, _SUPERSEDES_HEADERS, strip_uuid=True)
+    frame["_root_id"] = _first_text(cells, lowered, _ROOT_HEADERS, strip_uuid=True).fillna(
+        frame["_submission_id"])
     frame["_submitted_at"] = submitted_at(cells, lowered)
     frame["_form_id"] = form.form_id
     frame["_form_version"] = form.version
@@ -456,13 +459,15 @@ def _field_for(header: str, aliases: dict[str, str]) -> str | None:
 
 
 def _check_meta_unique(lowered: list[str], name: str) -> None:
-    for header in (*_ID_HEADERS, *_SUPERSEDES_HEADERS, *_UTC_TIME_HEADERS, *_LOCAL_TIME_HEADERS):
+    for header in (*_ID_HEADERS, *_SUPERSEDES_HEADERS, *_ROOT_HEADERS, *_UTC_TIME_HEADERS,
+                   *_LOCAL_TIME_HEADERS):
         if lowered.count(header) > 1:
             raise InputError(name, f"column {header!r} appears more than once", field=header)
 
 
 def _meta_positions(lowered: list[str]) -> list[int]:
-    known = {*_ID_HEADERS, *_SUPERSEDES_HEADERS, *_UTC_TIME_HEADERS, *_LOCAL_TIME_HEADERS}
+    known = {*_ID_HEADERS, *_SUPERSEDES_HEADERS, *_ROOT_HEADERS, *_UTC_TIME_HEADERS,
+             *_LOCAL_TIME_HEADERS}
     return [i for i, h in enumerate(lowered) if h in known]
 
 

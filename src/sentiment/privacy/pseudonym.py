@@ -134,12 +134,20 @@ def _hmac_hex(key: bytes, message: str) -> str:
     return hmac.digest(key, message.encode("utf-8"), "sha256").hex()
 
 
+def _root_of(root: Any, submission: Any) -> str | None:
+    for value in (root, submission):
+        if value is not None and (isinstance(value, str) or not pd.isna(value)):
+            return str(value)
+    return None
+
+
 def respondent_key(record: Mapping[str, Any], form: Form, key: bytes) -> str:
     """HMAC-SHA256 hex of the first usable identity field (Form.identity_fields order).
 
     Format variants of one NIK or phone number give the same key. A record without any
-    usable identity field falls back to its `_submission_id` (one respondent per
-    submission); ValueError if that is missing too.
+    usable identity field (or a form that declares none) falls back to its submission's root
+    id (`_root_id`: Kobo keeps it across edits; else `_submission_id`): one respondent per
+    submission. ValueError if that is missing too.
     """
     for field_name in form.identity_fields:
         message = _identity_message(
@@ -147,8 +155,8 @@ def respondent_key(record: Mapping[str, Any], form: Form, key: bytes) -> str:
         )
         if message is not None:
             return _hmac_hex(key, message)
-    submission = record.get("_submission_id")
-    if submission is None or (not isinstance(submission, str) and pd.isna(submission)):
+    submission = _root_of(record.get("_root_id"), record.get("_submission_id"))
+    if submission is None:
         raise ValueError("record has no usable identity field and no _submission_id")
     return _hmac_hex(key, f"submission:{form.form_id}:{submission}")
 
@@ -174,13 +182,15 @@ def respondent_keys(frame: pd.DataFrame, form: Form, key: bytes) -> pd.Series:
                 mapped[raw] = _identity_message(kind, raw, form.respondent_group)
             messages[i] = mapped[raw]
     if any(m is None for m in messages):
-        submissions = (
-            frame["_submission_id"].tolist() if "_submission_id" in frame.columns else [None] * rows
-        )
+        def column(name: str) -> list:
+            return frame[name].tolist() if name in frame.columns else [None] * rows
+
+        submissions = [_root_of(r, s) for r, s in zip(column("_root_id"), column("_submission_id"),
+                                                       strict=True)]
         for i, message in enumerate(messages):
             if message is None:
                 submission = submissions[i]
-                if submission is None or (not isinstance(submission, str) and pd.isna(submission)):
+                if submission is None:
                     raise ValueError(
                         "rows without a usable identity field and without _submission_id"
                     )

@@ -18,8 +18,6 @@ from sentiment.validate.reference import Wave, assign_waves, local_dates
 Kind = Literal["not_null", "in_set", "regex", "between", "true"]
 
 ROW = "_row"  # positional row id GX reports failures by
-INTERVIEW_DATE = "tanggal_wawancara"
-AREA_FIELD = "rw"
 WAVE_OK = "_wave__ok"
 INTEGER_RE = r"^[+-]?\d+$"
 DECIMAL_RE = r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$"
@@ -78,17 +76,17 @@ def form_checks(form: Form, areas: dict[str, str]) -> list[Check]:
     checks: list[Check] = []
     for f in form.fields:
         checks += _field_checks(f)
-    names = {f.name for f in form.fields}
-    if AREA_FIELD in names:
+    area = form.role("area")
+    if area and areas:  # a programme that lists no areas yet accepts any area answer
         checks.append(
             Check(
-                AREA_FIELD,
+                area,
                 "area",
                 "in_set",
-                AREA_FIELD,
+                area,
                 {"value_set": sorted(areas)},
-                is_sensitive(form.field(AREA_FIELD)),
-                "RW listed in schemas/areas.yaml",
+                is_sensitive(form.field(area)),
+                "area listed in the programme's areas.yaml",
             )
         )
     for rule in form.rules:
@@ -101,14 +99,14 @@ def form_checks(form: Form, areas: dict[str, str]) -> list[Check]:
                 description=rule.description,
             )
         )
-    wave_field = INTERVIEW_DATE if INTERVIEW_DATE in names else "_submitted_at"
+    wave_field = form.role("interview_date") or "_submitted_at"
     checks.append(
         Check(
             wave_field,
             "wave",
             "true",
             WAVE_OK,
-            description="interview date inside a window of schemas/waves.yaml",
+            description="interview date inside a wave of the programme's waves.yaml",
         )
     )
     return checks
@@ -177,9 +175,19 @@ def prepare(
         applies = _holds(out, form, rule.when)
         out[rule_column(rule.id)] = ~applies | _holds(out, form, rule.require)
     out = out.join(_wave_columns(frame, out, form, waves, timezone))
-    side = out[AREA_FIELD].astype(object).map(areas) if AREA_FIELD in out else None
-    out["_side"] = to_object(pd.Series(side, index=out.index, dtype=object))
+    out["_side"] = to_object(pd.Series(_sides(out, form, areas), index=out.index, dtype=object))
     return out
+
+
+def _sides(prepared: pd.DataFrame, form: Form, areas: dict[str, str]) -> pd.Series | None:
+    """The side of each row: the form's side question if it has one, else its area's side
+    (None where neither is known: the views show 'unknown')."""
+    side, area = form.role("side"), form.role("area")
+    if side and side in prepared:
+        return prepared[side].astype(object)
+    if area and area in prepared:
+        return prepared[area].astype(object).map(areas)
+    return None
 
 
 def _fullmatch(text: pd.Series, regex: str) -> pd.Series:
@@ -210,12 +218,12 @@ def _wave_columns(
         frame["_submitted_at"] if "_submitted_at" in frame else pd.Series(None, index=frame.index)
     )
     fallback = local_dates(submitted, timezone)
-    has_field = INTERVIEW_DATE in {f.name for f in form.fields}
-    if has_field:
-        given = prepared[INTERVIEW_DATE].notna()
-        wave_date = prepared[date_column(INTERVIEW_DATE)].where(given, fallback)
+    interview = form.role("interview_date")
+    if interview:
+        given = prepared[interview].notna()
+        wave_date = prepared[date_column(interview)].where(given, fallback)
         # A present but malformed interview date is reported by the date check, not here.
-        undecided = given & prepared[date_column(INTERVIEW_DATE)].isna()
+        undecided = given & prepared[date_column(interview)].isna()
     else:
         wave_date = fallback
         undecided = pd.Series(False, index=frame.index)

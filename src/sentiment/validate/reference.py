@@ -24,9 +24,10 @@ class Wave:
 
 
 def load_areas() -> dict[str, str]:
-    """RW code → side of the bridge, from `schemas/areas.yaml`."""
-    data = load_yaml("areas.yaml")
-    return {str(a["rw"]): str(a["side"]) for a in data["areas"]}
+    """Area code → side, from the programme's `areas.yaml`."""
+    from sentiment.study import areas
+
+    return areas().side_of
 
 
 class Waves(tuple):

@@ -16,8 +16,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from sentiment.config import load_yaml
-from sentiment.errors import KeyMismatchError
+from sentiment.errors import KeyMismatchError, SentimentError
 from sentiment.forms import FormRegistry, load_registry
+from sentiment.study import areas
 from sentiment.warehouse import models as m
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -91,15 +92,37 @@ def _migration_lock(conn: Connection) -> None:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(7310252, hashtext(current_schema()))"))
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """The transaction a migration runs in. SQLite rebuilds a table to change a column
+    ("move and copy"); dropping the old table would cascade to its children, so foreign keys
+    are switched off on this connection for the migration (it cannot be done inside a
+    transaction) and checked in full before the commit."""
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.driver_connection  # outside SQLAlchemy's transaction
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                _migration_lock(conn)
+                yield conn
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                    raise SentimentError(f"migration left {len(broken)} rows without their "
+                                           f"parent (first in {broken[0][0]}); nothing changed")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with writing(engine) as conn:
-        _migration_lock(conn)
+    with _migrating(engine) as conn:
         command.upgrade(_alembic_config(conn), revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
-    with writing(engine) as conn:
-        _migration_lock(conn)
+    with _migrating(engine) as conn:
         command.downgrade(_alembic_config(conn), revision)
 
 
@@ -159,12 +182,11 @@ def sync_dimensions(conn: Connection, registry: FormRegistry | None = None) -> N
              fieldwork_end=w["end"] if isinstance(w["end"], date) else date.fromisoformat(str(w["end"])))
         for w in waves
     ], ["wave_id"])
-    areas = load_yaml("areas.yaml")
-    sides = areas["sides"]
+    programme = areas()
     _upsert(conn, m.DimArea.__table__, [
-        dict(rw=str(a["rw"]), side=a["side"], side_label=sides[a["side"]]["label"], label=a["label"])
-        for a in areas["areas"]
-    ], ["rw"])
+        dict(code=a.code, side=a.side, side_label=programme.sides[a.side], label=a.label)
+        for a in programme.areas
+    ], ["code"])
     questions, choices = question_rows(registry or load_registry())
     _upsert(conn, m.DimQuestion.__table__, questions, ["question_id"])
     _upsert(conn, m.DimChoice.__table__, choices, ["question_id", "value"])

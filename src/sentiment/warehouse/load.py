@@ -25,14 +25,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from sentiment.errors import InputError
 from sentiment.forms.model import Form
+from sentiment.study import age_band, age_bands
 from sentiment.warehouse import db
 from sentiment.warehouse import models as m
 
 CHUNK = 5_000
 BULK_CHUNK = 50_000  # rows turned into Python tuples at a time (bounds memory on big files)
-# Fields kept on fact_response only: exact age, interview date and RT are not published
-# as answers, because together they could single a person out.
-RESPONSE_ONLY_FIELDS = {"umur", "tanggal_wawancara", "rt"}
 ANSWER_TYPES = {"integer", "decimal", "likert", "select_one", "select_multiple"}
 SCORE_COLUMNS = ["sentiment", "sentiment_score", "topics", "topic_scores", "reasons", "scorer",
                  "model_version"]
@@ -71,19 +69,6 @@ class LoadSummary:
     texts: int = 0
     quarantined: int = 0
     notes: list[str] = field(default_factory=list)
-
-
-def age_band(group: str, age: float | None) -> str | None:
-    if age is None or pd.isna(age):
-        return None
-    bands = (
-        [(14, "12-14"), (17, "15-17"), (20, "18-20"), (24, "21-24")] if group == "remaja"
-        else [(29, "18-29"), (39, "30-39"), (49, "40-49"), (59, "50-59")]
-    )
-    for upper, label in bands:
-        if age <= upper:
-            return label
-    return "25+" if group == "remaja" else "60+"
 
 
 def _chunks(rows: list, size: int = CHUNK) -> Iterator[list]:
@@ -339,23 +324,31 @@ def _integers(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype("Float64").round().astype("Int64")
 
 
+def _role(frame: pd.DataFrame, form: Form, role: str) -> pd.Series:
+    """The column of the field playing `role` (all null when the form has none)."""
+    name = form.role(role)
+    return _column(frame, name) if name else pd.Series(None, index=frame.index, dtype=object)
+
+
 def response_frame(new: pd.DataFrame, form: Form, batch_id: int) -> pd.DataFrame:
     """`fact_response` rows (ids already reserved); history links are filled in later."""
     group = form.respondent_group
-    age = _integers(_column(new, "umur"))
+    age = _integers(_role(new, form, "age"))
     supersedes = _column(new, "_supersedes").astype(object)
     supersedes = supersedes.where(supersedes.notna(), None).map(lambda s: None if s is None else str(s))
     # An edit naming itself supersedes nothing.
     supersedes = supersedes.where(supersedes != new["_submission_id"], None)
-    interview = pd.to_datetime(_column(new, "tanggal_wawancara"), errors="coerce")
-    bands = {a: age_band(group, a) for a in age.dropna().unique().tolist()}
+    interview = pd.to_datetime(_role(new, form, "interview_date"), errors="coerce")
+    declared = age_bands()
+    bands = {a: age_band(group, a, declared) for a in age.dropna().unique().tolist()}
     return pd.DataFrame({
         "response_id": new["_response_id"].astype("int64"),
         "form_id": form.form_id, "form_version": form.version,
         "submission_id": new["_submission_id"], "respondent_key": new["_respondent_key"],
-        "wave_id": new["_wave_id"], "rw": _column(new, "rw"), "rt": _integers(_column(new, "rt")),
+        "wave_id": new["_wave_id"], "area": _role(new, form, "area"),
+        "rt": _integers(_role(new, form, "sub_area")),
         "side": new["_side"], "respondent_group": group,
-        "gender": _column(new, "jenis_kelamin"), "age": age,
+        "gender": _role(new, form, "gender"), "age": age,
         "age_band": age.astype(object).map(bands),
         "interview_date": interview.dt.date,
         "submitted_at": pd.to_datetime(_column(new, "_submitted_at"), utc=True),
@@ -424,7 +417,7 @@ def answer_frame(new: pd.DataFrame, form: Form) -> pd.DataFrame:
     and most files are small.
     """
     fields = [f for f in form.fields if f.type in ANSWER_TYPES and not f.pii
-              and f.name not in RESPONSE_ONLY_FIELDS and f.name in new.columns]
+              and f.name not in form.response_only_fields and f.name in new.columns]
     response_ids = new["_response_id"].to_numpy(dtype="int64")
     rids, qids, options, numbers, texts = [], [], [], [], []
     for f in fields:

@@ -36,7 +36,7 @@ class DimWave(Base):
 
 class DimArea(Base):
     __tablename__ = "dim_area"
-    rw: Mapped[str] = mapped_column(String(8), primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
     side: Mapped[str] = mapped_column(String(16))
     side_label: Mapped[str] = mapped_column(String(120))
     label: Mapped[str] = mapped_column(String(120))
@@ -120,9 +120,10 @@ class FactResponse(Base):
         ForeignKey("dim_respondent.respondent_key"), index=True
     )
     wave_id: Mapped[str] = mapped_column(ForeignKey("dim_wave.wave_id"))
-    rw: Mapped[str] = mapped_column(ForeignKey("dim_area.rw"))
+    # The form's area question (areas.yaml code) and its side; NULL when the form has none.
+    area: Mapped[str | None] = mapped_column(ForeignKey("dim_area.code"))
     rt: Mapped[int | None] = mapped_column(Integer)
-    side: Mapped[str] = mapped_column(String(16))
+    side: Mapped[str | None] = mapped_column(String(16))
     respondent_group: Mapped[str] = mapped_column(String(16))
     gender: Mapped[str | None] = mapped_column(String(4))
     age: Mapped[int | None] = mapped_column(Integer)

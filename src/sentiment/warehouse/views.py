@@ -42,23 +42,25 @@ def _view(name: str, columns: str, select: str, description: str) -> View:
 
 VIEWS: dict[str, View] = {v.name: v for v in (
     _view("v_responses_long", """
-        wave_id side respondent_group respondent_key gender age_band rw form_id form_version
+        wave_id side respondent_group respondent_key gender age_band area form_id form_version
         question_id question_label option value_num value_text value_label""", """
-SELECT r.wave_id, r.side, r.respondent_group, r.respondent_key, r.gender, r.age_band, r.rw,
-       r.form_id, r.form_version, a.question_id, q.label AS question_label, a.option,
-       a.value_num, a.value_text, c.label AS value_label
+SELECT r.wave_id, COALESCE(r.side, 'unknown') AS side, r.respondent_group, r.respondent_key,
+       COALESCE(r.gender, 'unknown') AS gender, COALESCE(r.age_band, 'unknown') AS age_band,
+       COALESCE(r.area, 'unknown') AS area, r.form_id, r.form_version, a.question_id,
+       q.label AS question_label, a.option, a.value_num, a.value_text, c.label AS value_label
 FROM fact_answer a
 JOIN fact_response r ON r.response_id = a.response_id
 JOIN dim_question q ON q.question_id = a.question_id
 LEFT JOIN dim_choice c ON c.question_id = a.question_id AND c.value = a.value_text
 WHERE r.is_current""",
-          "One row per answer (per option for multiple choice) of every current response."),
+          "One row per answer (per option for multiple choice) of every current response; "
+          "side, area, gender and age band are 'unknown' where the form has no such question."),
     _view("v_text_scores", """
         text_id wave_id side respondent_group form_id question_id text_redacted sentiment
         sentiment_score topics topic_scores scorer model_version respondent_key language""", """
-SELECT t.text_id, r.wave_id, r.side, r.respondent_group, r.form_id, t.question_id,
-       t.text_redacted, s.sentiment, s.sentiment_score, s.topics, s.topic_scores,
-       s.scorer, s.model_version, r.respondent_key, t.language
+SELECT t.text_id, r.wave_id, COALESCE(r.side, 'unknown') AS side, r.respondent_group,
+       r.form_id, t.question_id, t.text_redacted, s.sentiment, s.sentiment_score, s.topics,
+       s.topic_scores, s.scorer, s.model_version, r.respondent_key, t.language
 FROM fact_text t
 JOIN fact_response r ON r.response_id = t.response_id
 LEFT JOIN fact_text_score s ON s.text_id = t.text_id AND s.is_current
