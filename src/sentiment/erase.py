@@ -95,6 +95,7 @@ def erase_in(conn: Connection, keys: list[str]) -> dict[str, int]:
     removed["fact_text_score"] = _delete_in(conn, "fact_text_score", "text_id", texts)
     removed["fact_text"] = _delete_in(conn, "fact_text", "text_id", texts)
     removed["fact_answer"] = _delete_in(conn, "fact_answer", "response_id", responses)
+    removed["fact_extra"] = _delete_in(conn, "fact_extra", "response_id", responses)
     for part in _in_batches(responses):  # another response's history link to an erased one
         conn.execute(sa.text("UPDATE fact_response SET superseded_by = NULL "
                              "WHERE superseded_by IN :ids").bindparams(

@@ -195,7 +195,7 @@ def load(engine, batch, result, protected, quarantine, texts, fingerprint: str,
         source_file=batch.source_file, sha256=batch.sha256, source_format=batch.source_format,
         form=batch.form, flow_run_id=flow_run_id, key_fingerprint=fingerprint,
         responses=protected, texts=texts, quarantine=quarantine, rows_read=batch.rows,
-        rows_duplicate=result.duplicates,
+        rows_duplicate=result.duplicates, warnings=list(batch.warnings),
     ))
 
 

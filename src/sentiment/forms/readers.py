@@ -45,6 +45,7 @@ _DELIMITERS = (";", ",", "\t", "|")
 _ID_HEADERS = ("_uuid", "meta/instanceid", "meta-instanceid", "instanceid", "key")
 _SUPERSEDES_HEADERS = ("meta/deprecatedid", "meta-deprecatedid", "deprecatedid")
 _ROOT_HEADERS = ("meta/rootuuid", "meta-rootuuid", "rootuuid")  # Kobo: same on every edit
+EXTRA_PREFIX = "_extra:"  # frame columns holding an undeclared column's values, by header
 _UTC_TIME_HEADERS = ("_submission_time", "submissiondate", "submission_time")
 _LOCAL_TIME_HEADERS = ("timestamp", "stempel waktu", "cap waktu")
 _KOBO_MARKERS = ("_uuid", "_submission_time", "_index", "_id")
@@ -384,7 +385,9 @@ def to_batch(table: RawTable, name: str, sha256: str, registry: FormRegistry,
     positions = map_headers(headers, form, name)
     lowered = [h.casefold() for h in headers]
     _check_meta_unique(lowered, name)
-    check_cell_sizes(table, [*positions.values(), *_meta_positions(lowered)], name, limits)
+    undeclared = _undeclared(headers, positions, form)
+    check_cell_sizes(table, [*positions.values(), *_meta_positions(lowered),
+                             *(i for i, _ in undeclared)], name, limits)
 
     cells = table.cells
     out: dict[str, pd.Series] = {}
@@ -407,6 +410,8 @@ def to_batch(table: RawTable, name: str, sha256: str, registry: FormRegistry,
     frame["_submitted_at"] = submitted_at(cells, lowered)
     frame["_form_id"] = form.form_id
     frame["_form_version"] = form.version
+    for i, header in undeclared:
+        frame[EXTRA_PREFIX + header] = cells[i].map(_extra_text)
     warnings = [*table.warnings, *_column_warnings(headers, positions, form)]
     return RawBatch(name, sha256, source_format, form, frame.reset_index(drop=True), warnings)
 
@@ -561,17 +566,40 @@ def submitted_at(cells: pd.DataFrame, lowered: list[str]) -> pd.Series:
     return pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us, UTC]")
 
 
+def _undeclared(headers: list[str], positions: dict[str, int], form: Form) -> list[tuple[int, str]]:
+    """Columns the form does not declare (a newer form version, a question added on the
+    server): kept as `_extra:<header>` columns, never dropped. Tool meta columns are not."""
+    used = set(positions.values())
+    meta = {*_ID_HEADERS, *_SUPERSEDES_HEADERS, *_ROOT_HEADERS, *_UTC_TIME_HEADERS,
+            *_LOCAL_TIME_HEADERS}
+    seen: set[str] = set()
+    out = []
+    for i, h in enumerate(headers):
+        if (h and i not in used and h not in seen and not h.casefold().startswith(_TOOL_PREFIXES)
+                and h.casefold() not in _TOOL_COLUMNS and h.casefold() not in meta
+                and not _is_split_option(h, form)):
+            seen.add(h)
+            out.append((i, h))
+    return out
+
+
+def _extra_text(value: object) -> str | None:
+    """An undeclared column's cell as text (JSON for a nested value), None when empty."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False) if value else None
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
 def _column_warnings(headers: list[str], positions: dict[str, int], form: Form) -> list[str]:
     warnings = []
-    used = set(positions.values())
-    unknown = [
-        h for i, h in enumerate(headers)
-        if h and i not in used and not h.casefold().startswith(_TOOL_PREFIXES)
-        and h.casefold() not in _TOOL_COLUMNS and not _is_split_option(h, form)
-    ]
+    unknown = [h for _, h in _undeclared(headers, positions, form)]
     if unknown:
         shown = ", ".join(repr(h) for h in unknown[:5]) + (" …" if len(unknown) > 5 else "")
-        warnings.append(f"{len(unknown)} column(s) not in form {form.key} ignored: {shown}")
+        warnings.append(f"{len(unknown)} column(s) not in form {form.key} kept as extra answers "
+                        f"(redacted, table fact_extra): {shown}")
     missing = [f.name for f in form.fields if f.name not in positions and f.type != "select_multiple"]
     if missing:
         warnings.append(f"question(s) of form {form.key} missing from the file: {', '.join(missing)}")

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from sentiment.forms.model import Form
+from sentiment.forms.readers import EXTRA_PREFIX
 from sentiment.privacy.pseudonym import identity_kind, respondent_keys
 from sentiment.privacy.redact import parts_per_row, redact_series_with_parts, redact_text
 
@@ -42,6 +43,10 @@ def protect_frame(frame: pd.DataFrame, form: Form, key: bytes) -> pd.DataFrame:
     for field in form.free_text_fields:
         if field.name in out.columns:
             out[field.name] = redact_series_with_parts(out[field.name], parts)
+    # Columns no form declares may hold anything (a new name or phone question): redacted
+    # like free text before they are stored.
+    for column in [c for c in out.columns if str(c).startswith(EXTRA_PREFIX)]:
+        out[column] = redact_series_with_parts(out[column], parts)
     pii = [f.name for f in form.pii_fields if f.name in out.columns]
     out = out.drop(columns=pii)
     out.insert(0, RESPONDENT_KEY_COLUMN, keys.to_numpy() if len(frame) else [])

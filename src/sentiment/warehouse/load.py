@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sentiment.errors import InputError
 from sentiment.forms.model import Form
+from sentiment.forms.readers import EXTRA_PREFIX
 from sentiment.study import age_band, age_bands
 from sentiment.warehouse import db
 from sentiment.warehouse import models as m
@@ -55,6 +56,7 @@ class LoadBatch:
     quarantine: pd.DataFrame
     rows_read: int = 0
     rows_duplicate: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +68,7 @@ class LoadSummary:
     conflicts: int = 0
     superseded: int = 0
     answers: int = 0
+    extras: int = 0
     texts: int = 0
     quarantined: int = 0
     notes: list[str] = field(default_factory=list)
@@ -246,6 +249,7 @@ def load_batch(engine: Engine, batch: LoadBatch) -> LoadSummary:
             form_version=batch.form.version, flow_run_id=batch.flow_run_id or None,
             rows_read=batch.rows_read, rows_valid=len(batch.responses),
             rows_duplicate=batch.rows_duplicate, started_at=datetime.now(UTC), status="loading",
+            warnings=json.dumps(batch.warnings, ensure_ascii=False) if batch.warnings else None,
         )).scalar_one()
         summary = LoadSummary(batch_id=batch_id)
         _load_rows(conn, batch, batch_id, summary)
@@ -289,6 +293,7 @@ def _load_rows(conn: Connection, batch: LoadBatch, batch_id: int, summary: LoadS
         conn, form.form_id, responses, ids)
 
     summary.answers = _bulk_insert(conn, m.FactAnswer.__table__, answer_frame(new, form))
+    summary.extras = _bulk_insert(conn, m.FactExtra.__table__, extra_frame(new))
     summary.texts = _load_texts(conn, batch.texts, form, ids)
 
     quarantine = quarantine_frame(batch, batch_id, conflicts, existing)
@@ -456,6 +461,20 @@ def answer_frame(new: pd.DataFrame, form: Form) -> pd.DataFrame:
     })
     # Key order: index pages fill in sequence instead of at random (faster on both engines).
     return out.sort_values(["response_id", "question_id", "option"], ignore_index=True)
+
+
+def extra_frame(new: pd.DataFrame) -> pd.DataFrame:
+    """`fact_extra` rows: every non-empty value of a column the form does not declare."""
+    columns = [c for c in new.columns if str(c).startswith(EXTRA_PREFIX)]
+    if not columns:
+        return pd.DataFrame(columns=["response_id", "column_name", "value_text"])
+    long = new[["_response_id", *columns]].melt(
+        id_vars="_response_id", var_name="column_name", value_name="value_text").dropna()
+    return pd.DataFrame({
+        "response_id": long["_response_id"].astype("int64"),
+        "column_name": long["column_name"].str.removeprefix(EXTRA_PREFIX),
+        "value_text": long["value_text"].astype(str),
+    }).reset_index(drop=True)
 
 
 def _load_texts(conn: Connection, texts: pd.DataFrame, form: Form, ids: dict[str, int]) -> int:

@@ -104,6 +104,7 @@ class IngestBatch(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(16))
+    warnings: Mapped[str | None] = mapped_column(Text)  # JSON list of the reader's warnings
 
 
 class FactResponse(Base):
@@ -155,6 +156,18 @@ class FactAnswer(Base):
     option: Mapped[str] = mapped_column(String(64), primary_key=True, default="")
     value_num: Mapped[float | None] = mapped_column(Float)
     value_text: Mapped[str | None] = mapped_column(String(255))
+
+
+class FactExtra(Base):
+    """Answers in columns the form does not declare (e.g. a question a newer form version
+    added), redacted like free text: kept and named, never dropped."""
+
+    __tablename__ = "fact_extra"
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("fact_response.response_id", ondelete="CASCADE"), primary_key=True
+    )
+    column_name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value_text: Mapped[str] = mapped_column(Text)
 
 
 class FactText(Base):
@@ -220,6 +233,6 @@ class WarehouseMeta(Base):
 CORE_TABLES = [
     DimWave.__table__, DimArea.__table__, DimQuestion.__table__, DimChoice.__table__,
     DimRespondent.__table__, IngestBatch.__table__, FactResponse.__table__,
-    FactAnswer.__table__, FactText.__table__, FactTextScore.__table__,
+    FactAnswer.__table__, FactExtra.__table__, FactText.__table__, FactTextScore.__table__,
     Quarantine.__table__, WarehouseMeta.__table__,
 ]
