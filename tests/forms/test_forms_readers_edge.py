@@ -58,6 +58,20 @@ def test_delimiter_is_sniffed(tmp_path, registry, sep):
     assert batch.frame.iloc[0]["harapan"] == "semoga aman"
 
 
+@pytest.mark.parametrize(("head", "body"), [(";", ","), (",", ";"), (",", "\t")])
+def test_header_and_rows_with_different_delimiters_are_refused(tmp_path, registry, head, body):
+    path = tmp_path / "mixed.csv"
+    path.write_text(head.join(KOBO_HEADER) + "\n" + body.join(KOBO_ROW) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"mixed\.csv, row 2: the header row is separated by"):
+        read_export(path, registry)
+
+
+def test_a_row_with_commas_in_text_under_a_semicolon_header_reads(tmp_path, registry):
+    row = [*KOBO_ROW[:14], "aman, tenang, damai", *KOBO_ROW[15:]]
+    batch = read_export(kobo_csv(tmp_path, rows=[row], sep=";"), registry)
+    assert batch.frame.iloc[0]["harapan"] == "aman, tenang, damai"
+
+
 def test_blank_lines_keep_the_row_numbers_users_see(tmp_path, registry):
     second = KOBO_ROW[:-2] + ["u-2", "2024-11-06T03:00:00"]
     path = tmp_path / "gaps.csv"

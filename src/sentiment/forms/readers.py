@@ -158,21 +158,42 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
                   "and save the export as 'CSV UTF-8' next time"]
 
 
-def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the header line most often (outside quotes)."""
+def _delimiter_counts(text: str) -> tuple[dict[str, int], int]:
+    """Delimiters outside quotes on the first line that has any, and where that line ends."""
     counts = dict.fromkeys(_DELIMITERS, 0)
     quoted = False
-    for char in text[:200_000]:
+    for position, char in enumerate(text[:200_000]):
         if char == '"':
             quoted = not quoted
         elif not quoted:
             if char in "\r\n":
                 if any(counts.values()):
-                    break
+                    return counts, position
             elif char in counts:
                 counts[char] += 1
+    return counts, len(text)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the header line most often (outside quotes)."""
+    counts, _ = _delimiter_counts(text)
     best = max(_DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+def check_body_delimiter(text: str, delimiter: str, name: str, first_row: int) -> None:
+    """Refuse a file whose header and first data row use different delimiters (a header
+    typed with `;` over rows exported with `,`): read as is, every row would be rejected."""
+    header, end = _delimiter_counts(text)
+    if not header[delimiter]:
+        return
+    body, _ = _delimiter_counts(text[end:].lstrip("\r\n"))
+    other = max((d for d in _DELIMITERS if d != delimiter), key=lambda d: body[d])
+    if not body[delimiter] and body[other]:
+        shown = {"\t": "tab"}.get(other, repr(other))
+        raise InputError(name, f"the header row is separated by {delimiter!r} but the data rows "
+                               f"by {shown}: save the export again with one delimiter",
+                         row=first_row + 1)
 
 
 def read_csv_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
@@ -183,6 +204,7 @@ def read_csv_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
         delimiter, text, first_row = hint.group(1), text[hint.end():], 2
     else:
         delimiter = sniff_delimiter(text)
+    check_body_delimiter(text, delimiter, name, first_row)
     try:
         cells = pd.read_csv(
             io.StringIO(text), sep=delimiter, header=None, dtype=object, keep_default_na=False,
