@@ -58,6 +58,25 @@ def test_choice_labels_values_and_dropped_zeros(registry):
     assert many("Ronda / patroli bersama") == "patroli_bersama"
 
 
+def test_kobo_label_export_joins_whole_labels_with_spaces(registry):
+    """Kobo's label export writes "Kerja bakti Pengajian remaja" for two options."""
+    from sentiment.forms.model import Choice, Field
+
+    field = Field(name="kegiatan", type="select_multiple", label="Kegiatan", choices=(
+        Choice(value="kerja_bakti", label="Kerja bakti"),
+        Choice(value="pengajian", label="Pengajian remaja"),
+        Choice(value="remaja", label="Remaja"),
+    ))
+    many = converter(field, WINDOWS_EPOCH)
+    assert many("Kerja bakti Pengajian remaja") == "kerja_bakti pengajian"
+    assert many("Pengajian remaja Remaja") == "pengajian remaja"
+    assert many("kerja_bakti pengajian") == "kerja_bakti pengajian"  # names, as usual
+    assert many("Kerja bakti Lainnya") == "Kerja bakti Lainnya"  # unknown: left for validation
+    sample = converter(registry.get("orang_tua", "v1").field("kegiatan"), WINDOWS_EPOCH)
+    assert sample("Olahraga bersama Kelas parenting Ronda / patroli bersama") == \
+        "olahraga parenting patroli_bersama"
+
+
 def test_parse_times_local_and_utc():
     local = parse_times(pd.Series(["15/11/2024 19:02:11", "2024-11-15 19:02:11", None]), "Asia/Jakarta")
     assert local.iloc[0] == local.iloc[1] == pd.Timestamp("2024-11-15 12:02:11", tz="UTC")

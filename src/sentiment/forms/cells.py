@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from collections.abc import Callable
 from typing import Any
 
@@ -142,9 +143,31 @@ def _many_choices(value: Any, lookup: dict[str, str]) -> str | None:
     whole = lookup.get(normalise_header(text))
     if whole is not None:
         return whole
-    parts = re.split(r"\s*[,;]\s*", text) if re.search(r"[,;]", text) else text.split()
+    if re.search(r"[,;]", text):
+        parts = re.split(r"\s*[,;]\s*", text)
+    else:  # Kobo label exports join whole labels, spaces and all, with spaces
+        parts = _whole_labels(text.split(), lookup) or text.split()
     mapped = [lookup.get(normalise_header(p), p) for p in parts if p.strip()]
     return " ".join(mapped) or None
+
+
+def _whole_labels(words: list[str], lookup: dict[str, str]) -> list[str] | None:
+    """Split space-joined words into known labels or values ("Kerja bakti Pengajian remaja"
+    → ["Kerja bakti", "Pengajian remaja"]); None unless every word belongs to one."""
+    longest = max((key.count(" ") + 1 for key in lookup), default=1)
+
+    @lru_cache(maxsize=None)
+    def split(start: int) -> tuple[str, ...] | None:
+        if start == len(words):
+            return ()
+        for end in range(min(len(words), start + longest), start, -1):
+            piece = " ".join(words[start:end])
+            if normalise_header(piece) in lookup and (rest := split(end)) is not None:
+                return (piece, *rest)
+        return None
+
+    found = split(0)
+    return list(found) if found is not None else None
 
 
 def converter(f: Field, epoch: dt.datetime) -> Callable[[Any], str | None]:
