@@ -44,6 +44,15 @@ def test_content_hash_tells_changed_answers_apart():
     assert hashes[0] == hashes[1] != hashes[2]
 
 
+def test_decimals_equal_to_12_significant_digits_hash_alike():
+    """One answer read from an XLSX (binary float) and from a CSV (its printed digits)."""
+    xlsx = pd.DataFrame({"jarak": pd.array([0.1 + 0.2, 106.82715], dtype="Float64")})
+    csv = pd.DataFrame({"jarak": pd.array([0.3, 106.827150000000003], dtype="Float64")})
+    moved = pd.DataFrame({"jarak": pd.array([0.3000001, 106.82716], dtype="Float64")})
+    assert L.content_hash(xlsx, ["jarak"]).tolist() == L.content_hash(csv, ["jarak"]).tolist()
+    assert not set(L.content_hash(moved, ["jarak"])) & set(L.content_hash(csv, ["jarak"]))
+
+
 def test_answer_frame_melts_one_row_per_answer_and_option():
     frame = responses(2, kegiatan="seni dialog seni").assign(_response_id=[7, 8])
     frame.loc[1, "aman_siang"] = pd.NA

@@ -94,10 +94,16 @@ def _clean(value):
 # --- content hash ----------------------------------------------------------------------------
 
 def _json_tokens(series: pd.Series) -> list[str]:
-    """Each cell as the JSON token `json.dumps` writes for `str(value)` (null when missing)."""
+    """Each cell as the JSON token `json.dumps` writes for `str(value)` (null when missing).
+
+    Decimals count to 12 significant digits: the same answer exported as XLSX and as CSV
+    may differ in the last digits of its binary float, and is still the same answer.
+    """
     encode = json.encoder.encode_basestring
-    return ["null" if v is None else encode(str(v))
-            for v in series.to_numpy(dtype=object, na_value=None)]
+    values = series.to_numpy(dtype=object, na_value=None)
+    if series.dtype.kind == "f" or isinstance(series.dtype, pd.Float64Dtype):
+        values = [None if v is None else float(f"{v:.12g}") for v in values]
+    return ["null" if v is None else encode(str(v)) for v in values]
 
 
 def content_hash(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
