@@ -28,7 +28,9 @@ def pseudonyms_for(form_id: str, key: bytes, *, nik: str | None = None, phone: s
     try:
         form = load_registry().get(form_id)
     except KeyError:
-        raise SentimentError(f"unknown form {form_id!r}; use orang_tua or remaja") from None
+        forms = sorted({f.form_id for f in load_registry().forms})
+        raise SentimentError(f"unknown form {form_id!r}; the programme's forms: "
+                             f"{', '.join(forms)}") from None
     given = {"nik": nik, "phone": phone, "name": name}
     keys = []
     for kind, value in given.items():

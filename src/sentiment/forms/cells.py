@@ -7,15 +7,16 @@ whole numbers lose their `.0`, timestamps become UTC.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from functools import lru_cache
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sentiment.forms.model import Field, normalise_header
+from sentiment.forms.model import MEDIA_TYPES, Field, normalise_header
 
 WINDOWS_EPOCH = dt.datetime(1899, 12, 30)  # Excel's 1900 date system, as openpyxl counts it
 _INTEGRAL_FLOAT = re.compile(r"^([+-]?\d+)\.0*$")
@@ -156,7 +157,7 @@ def _whole_labels(words: list[str], lookup: dict[str, str]) -> list[str] | None:
     → ["Kerja bakti", "Pengajian remaja"]); None unless every word belongs to one."""
     longest = max((key.count(" ") + 1 for key in lookup), default=1)
 
-    @lru_cache(maxsize=None)
+    @cache
     def split(start: int) -> tuple[str, ...] | None:
         if start == len(words):
             return ()
@@ -170,8 +171,36 @@ def _whole_labels(words: list[str], lookup: dict[str, str]) -> list[str] | None:
     return list(found) if found is not None else None
 
 
+def geopoint_text(value: Any) -> str | None:
+    """A location as "latitude longitude [altitude [accuracy]]": Kobo/ODK's one string, a
+    GeoJSON point ({"type": "Point", "coordinates": [lon, lat, alt]}) or its JSON text."""
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value.strip()
+    if isinstance(value, dict):
+        coordinates = value.get("coordinates")
+        if isinstance(coordinates, list) and len(coordinates) >= 2:
+            lon, lat, *rest = coordinates
+            return " ".join(str(v) for v in (lat, lon, *rest[:1]))
+        return json.dumps(value, ensure_ascii=False)
+    text = cell_text(value)
+    return " ".join(text.replace(",", " ").split()) if text else None
+
+
+def media_name(value: Any) -> str | None:
+    """An attachment's file name (a URL or path keeps only its last part); never the media."""
+    text = cell_text(value)
+    return re.split(r"[/\\]", text.split("?", 1)[0])[-1] or None if text else None
+
+
 def converter(f: Field, epoch: dt.datetime) -> Callable[[Any], str | None]:
     """The cell → canonical text function for one field."""
+    if f.type == "geopoint":
+        return geopoint_text
+    if f.type in MEDIA_TYPES:
+        return media_name
     if f.type == "date":
         return lambda v: date_text(v, epoch)
     if f.type in ("select_one", "likert") and f.choices:

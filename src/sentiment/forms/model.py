@@ -80,6 +80,15 @@ class Field(BaseModel):
     def is_numeric(self) -> bool:
         return self.type in ("integer", "decimal", "likert")
 
+    def found_in(self, normalised: set[str]) -> bool:
+        """Whether a file with these (normalised) column titles carries this question; a
+        geopoint may come as its parts only (`_<name>_latitude`, ODK's `<name>-Latitude`)."""
+        if self.header_aliases() & normalised:
+            return True
+        return self.type == "geopoint" and bool(
+            {normalise_header(f"{p}{self.name}{sep}latitude") for p, sep in (("_", "_"), ("", "-"))}
+            & normalised)
+
     def header_aliases(self) -> set[str]:
         """Every column title under which this field may arrive, normalised."""
         names = {self.name, self.label, *self.aliases, *self.labels.values()}
@@ -219,7 +228,7 @@ class FormRegistry(BaseModel):
         normalised = {normalise_header(c) for c in columns}
         best: tuple[float, int, Form] | None = None
         for form in self.forms:
-            found = sum(1 for f in form.fields if f.header_aliases() & normalised)
+            found = sum(1 for f in form.fields if f.found_in(normalised))
             extra = len(normalised - set(form.alias_map()))
             score = (found / len(form.fields), -extra, form)
             if best is None or score[:2] > best[:2]:

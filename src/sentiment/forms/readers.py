@@ -327,12 +327,16 @@ def json_depth(document: Any) -> int:
     return deepest
 
 
+def _is_geojson_point(value: dict[str, Any]) -> bool:
+    return value.get("type") == "Point" and isinstance(value.get("coordinates"), list)
+
+
 def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Nested groups become Kobo paths: {"group": {"age": 17}} → {"group/age": 17}."""
     flat: dict[str, Any] = {}
     for key, value in record.items():
         path = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not _is_geojson_point(value):
             flat.update(_flatten(value, f"{path}/"))
         else:
             flat[path] = value
@@ -418,6 +422,8 @@ def to_batch(table: RawTable, name: str, sha256: str, registry: FormRegistry,
             out[f.name] = map_unique(cells[positions[f.name]], converter(f, table.epoch))
         elif f.type == "select_multiple":
             out[f.name] = _from_split_columns(cells, headers, f)
+        elif f.type == "geopoint":
+            out[f.name] = _geopoint_from_parts(cells, headers, f)
         else:
             out[f.name] = nulls(cells.index)
     frame = pd.DataFrame(out, index=cells.index)
@@ -449,7 +455,9 @@ def detect_form(headers: list[str], registry: FormRegistry, name: str) -> Form:
     if share < MIN_FORM_SHARE:
         raise InputError(name, f"no known survey form recognised in the column titles (best match "
                                f"{form.key} with {share:.0%} of its questions); check that this is "
-                               "an orang_tua or remaja export with its header row")
+                               f"an export of one of the programme's forms "
+                               f"({', '.join(sorted({f.form_id for f in registry.forms}))}) "
+                               "with its header row")
     return form
 
 
@@ -588,6 +596,31 @@ def submitted_at(cells: pd.DataFrame, lowered: list[str]) -> pd.Series:
     return pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us, UTC]")
 
 
+_GEO_PARTS = ("latitude", "longitude", "altitude", "precision")
+
+
+def _geopoint_from_parts(cells: pd.DataFrame, headers: list[str], f: Field) -> pd.Series:
+    """Kobo's `_<name>_latitude` … `_<name>_precision` (ODK: `<name>-Latitude` …) columns
+    joined into the one "lat lon alt accuracy" value; all-null when there are none."""
+    names = {normalise_header(h): i for i, h in enumerate(headers)}
+    found = []
+    for part in _GEO_PARTS:
+        keys = {f"_{f.name}_{part}", f"{f.name}_{part}", f"{f.name}-{part}", f"{f.name}/{part}",
+                *(f"{p}-{part}" for p in ([f.path] if f.path else [])),
+                *(f"_{p}_{part}" for p in ([f.path] if f.path else []))}
+        position = next((names[normalise_header(k)] for k in keys if normalise_header(k) in names), None)
+        found.append(position)
+    if found[0] is None or found[1] is None:
+        return nulls(cells.index)
+    parts = [cells[i].map(cell_text) if i is not None else pd.Series(None, index=cells.index)
+             for i in found]
+    joined = [" ".join(str(v) for v in row if v is not None) or None
+              for row in zip(*parts, strict=True)]
+    return pd.Series([None if not row or row[0] is None else j
+                      for row, j in zip(zip(*parts, strict=True), joined, strict=True)],
+                     index=cells.index, dtype=object)
+
+
 def _undeclared(headers: list[str], positions: dict[str, int], form: Form) -> list[tuple[int, str]]:
     """Columns the form does not declare (a newer form version, a question added on the
     server): kept as `_extra:<header>` columns, never dropped. Tool meta columns are not."""
@@ -599,7 +632,7 @@ def _undeclared(headers: list[str], positions: dict[str, int], form: Form) -> li
     for i, h in enumerate(headers):
         if (h and i not in used and h not in seen and not h.casefold().startswith(_TOOL_PREFIXES)
                 and h.casefold() not in _TOOL_COLUMNS and h.casefold() not in meta
-                and not _is_split_option(h, form)):
+                and not _is_split_option(h, form) and not _is_geopoint_part(h, form)):
             seen.add(h)
             out.append((i, h))
     return out
@@ -626,6 +659,12 @@ def _column_warnings(headers: list[str], positions: dict[str, int], form: Form) 
     if missing:
         warnings.append(f"question(s) of form {form.key} missing from the file: {', '.join(missing)}")
     return warnings
+
+
+def _is_geopoint_part(header: str, form: Form) -> bool:
+    key = normalise_header(header)
+    return any(key == normalise_header(f"{f.name}{sep}{part}")
+               for f in form.fields_of("geopoint") for sep in ("-", "_", "/") for part in _GEO_PARTS)
 
 
 def _is_split_option(header: str, form: Form) -> bool:

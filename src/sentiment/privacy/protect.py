@@ -45,7 +45,8 @@ def protect_frame(frame: pd.DataFrame, form: Form, key: bytes) -> pd.DataFrame:
             out[field.name] = redact_series_with_parts(out[field.name], parts)
     # Columns no form declares may hold anything (a new name or phone question): redacted
     # like free text before they are stored.
-    for column in [c for c in out.columns if str(c).startswith(EXTRA_PREFIX)]:
+    short_text = [f.name for f in form.fields_of("text") if not f.pii and f.name in out.columns]
+    for column in [*short_text, *(c for c in out.columns if str(c).startswith(EXTRA_PREFIX))]:
         out[column] = redact_series_with_parts(out[column], parts)
     pii = [f.name for f in form.pii_fields if f.name in out.columns]
     out = out.drop(columns=pii)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from sentiment.forms.model import Condition, Field, Form
+from sentiment.forms.model import GEOPOINT_PARTS, Condition, Field, Form
 from sentiment.validate.reference import Wave, assign_waves, local_dates
 
 Kind = Literal["not_null", "in_set", "regex", "between", "true"]
@@ -23,6 +23,8 @@ INTEGER_RE = r"^[+-]?\d+$"
 DECIMAL_RE = r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+_NUMBER = r"[+-]?\d+(?:\.\d+)?"
+GEOPOINT_RE = rf"^{_NUMBER} {_NUMBER}(?: {_NUMBER}){{0,2}}$"  # lat lon [alt [accuracy]]
 _SHAPE = {"integer": INTEGER_RE, "decimal": DECIMAL_RE, "date": DATE_RE, "datetime": DATETIME_RE}
 
 
@@ -131,6 +133,13 @@ def _field_checks(f: Field) -> list[Check]:
     if f.type == "date":
         # The regex passes 2025-02-30; a calendar check on the parsed value catches it.
         out.append(Check(f.name, "date", "true", f"{f.name}__calendar_ok"))
+    if f.type == "geopoint":
+        out.append(Check(f.name, "geopoint", "regex", f.name, {"regex": GEOPOINT_RE}, s))
+        for part, (low, high) in GEOPOINT_PARTS.items():
+            if low is not None or high is not None:
+                out.append(Check(f.name, part, "between", num_column(f"{f.name}_{part}"),
+                                 {"min_value": low, "max_value": high}, s,
+                                 f"{part} between {low} and {high}"))
     return out
 
 
@@ -164,6 +173,11 @@ def prepare(
             shaped = _fullmatch(text, DECIMAL_RE if f.type == "decimal" else INTEGER_RE)
             digits = text.str.replace(",", ".", regex=False) if f.type == "decimal" else text
             cols[num_column(f.name)] = digits.where(shaped).astype("float64")
+        elif f.type == "geopoint":
+            parts = text.where(_fullmatch(text, GEOPOINT_RE)).str.split(" ", expand=True)
+            for k, part in enumerate(GEOPOINT_PARTS):
+                column = parts[k] if k in parts.columns else pd.Series(None, index=text.index)
+                cols[num_column(f"{f.name}_{part}")] = pd.to_numeric(column, errors="coerce")
         elif f.type == "date":
             shaped = _fullmatch(text, DATE_RE)
             parsed = pd.to_datetime(text.where(shaped), format="%Y-%m-%d", errors="coerce")

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from sentiment.errors import InputError
-from sentiment.forms.model import Form
+from sentiment.forms.model import GEOPOINT_PARTS, MEDIA_TYPES, Form
 from sentiment.forms.readers import EXTRA_PREFIX
 from sentiment.study import age_band, age_bands
 from sentiment.warehouse import db
@@ -32,7 +32,9 @@ from sentiment.warehouse import models as m
 
 CHUNK = 5_000
 BULK_CHUNK = 50_000  # rows turned into Python tuples at a time (bounds memory on big files)
-ANSWER_TYPES = {"integer", "decimal", "likert", "select_one", "select_multiple"}
+ANSWER_TYPES = {"integer", "decimal", "likert", "select_one", "select_multiple", "geopoint"}
+# Typed-in short text and attachment names: kept (redacted) beside the extra columns.
+KEPT_AS_TEXT = {"text", *MEDIA_TYPES}
 SCORE_COLUMNS = ["sentiment", "sentiment_score", "topics", "topic_scores", "reasons", "scorer",
                  "model_version"]
 _LOAD_LOCK_ID = 7_310_251  # PostgreSQL advisory lock shared by all loaders
@@ -299,7 +301,7 @@ def _load_rows(conn: Connection, batch: LoadBatch, batch_id: int, summary: LoadS
         conn, form.form_id, responses, ids)
 
     summary.answers = _bulk_insert(conn, m.FactAnswer.__table__, answer_frame(new, form))
-    summary.extras = _bulk_insert(conn, m.FactExtra.__table__, extra_frame(new))
+    summary.extras = _bulk_insert(conn, m.FactExtra.__table__, extra_frame(new, form))
     summary.texts = _load_texts(conn, batch.texts, form, ids)
 
     quarantine = quarantine_frame(batch, batch_id, conflicts, existing)
@@ -438,7 +440,17 @@ def answer_frame(new: pd.DataFrame, form: Form) -> pd.DataFrame:
             continue
         rid, values = response_ids[present], values[present]
         qid = f"{form.form_id}.{f.question_id}"
-        if f.type == "select_multiple":
+        if f.type == "geopoint":  # one row per part: option latitude, longitude, ...
+            parts = [dict(zip(GEOPOINT_PARTS, (float(x) for x in str(v).split()), strict=False))
+                     for v in values]
+            count = np.array([len(p) for p in parts], dtype="int64")
+            flat = np.array([name for p in parts for name in p], dtype=object)
+            rids.append(np.repeat(rid, count))
+            options.append(flat)
+            as_float = np.array([x for p in parts for x in p.values()], dtype="float64")
+            numbers.append(as_float)
+            texts.append(_number_text(as_float))
+        elif f.type == "select_multiple":
             chosen = [list(dict.fromkeys(str(v).split())) for v in values]
             count = np.array([len(c) for c in chosen], dtype="int64")
             flat = np.array([o for c in chosen for o in c], dtype=object)
@@ -469,8 +481,12 @@ def answer_frame(new: pd.DataFrame, form: Form) -> pd.DataFrame:
     return out.sort_values(["response_id", "question_id", "option"], ignore_index=True)
 
 
-def extra_frame(new: pd.DataFrame) -> pd.DataFrame:
-    """`fact_extra` rows: every non-empty value of a column the form does not declare."""
+def extra_frame(new: pd.DataFrame, form: Form) -> pd.DataFrame:
+    """`fact_extra` rows: every non-empty value of a column the form does not declare, and of
+    its short-text and attachment questions (file names only), all redacted by stage 3."""
+    kept = {f.name: EXTRA_PREFIX + f.name for f in form.fields
+            if f.type in KEPT_AS_TEXT and not f.pii and f.name in new.columns}
+    new = new.rename(columns=kept)
     columns = [c for c in new.columns if str(c).startswith(EXTRA_PREFIX)]
     if not columns:
         return pd.DataFrame(columns=["response_id", "column_name", "value_text"])
