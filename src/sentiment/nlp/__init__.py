@@ -94,11 +94,16 @@ def assign_topics(texts: Sequence[str | None]) -> tuple[list[list[str]], list[di
     return codes, scores
 
 
-@lru_cache(maxsize=1)
 def lexicon_version() -> str:
     """`lexicon-<hash>` of every data file the rule scorer and topic matcher read."""
     from sentiment.nlp.topics import codebook_path
 
+    path = codebook_path()
+    return _lexicon_version(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=4)
+def _lexicon_version(codebook: str, mtime: float) -> str:
     data = Path(__file__).resolve().parent / "data"
     digest = hashlib.sha256()
     for path in (
@@ -106,7 +111,7 @@ def lexicon_version() -> str:
         data / "lexicon_rules.yaml",
         data / "slang.tsv",
         data / "stopwords_extra.txt",
-        codebook_path(),
+        Path(codebook),
     ):
         digest.update(path.read_bytes())
     return f"lexicon-{digest.hexdigest()[:10]}"

@@ -71,22 +71,38 @@ def _sastrawi_roots() -> frozenset[str]:
     return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
 
 
-@lru_cache(maxsize=1)
+def _topics_key() -> tuple[str, float]:
+    """The programme's topics.yaml and its mtime: what the vocabulary caches are keyed by, so
+    one process serving several programmes never mixes their topic terms."""
+    from sentiment.config import schemas_dir
+
+    path = schemas_dir() / "topics.yaml"
+    return str(path), path.stat().st_mtime if path.is_file() else 0.0
+
+
 def known_words() -> frozenset[str]:
     """Words a repeated-letter variant may collapse to: Sastrawi roots, slang, lexicon, stems."""
+    return _known_words(*_topics_key())
+
+
+@lru_cache(maxsize=4)
+def _known_words(topics: str, mtime: float) -> frozenset[str]:
     from sentiment.nlp.stem import shipped_words
 
-    words = set(_sastrawi_roots()) | core_words() | shipped_words()
+    words = set(_sastrawi_roots()) | _core_words(topics, mtime) | shipped_words()
     words.update(read_slang_file(SLANG_FILE))
     return frozenset(words)
 
 
-@lru_cache(maxsize=1)
 def core_words() -> frozenset[str]:
     """Words the scorer and topic coder act on: a typo is first corrected towards these."""
+    return _core_words(*_topics_key())
+
+
+@lru_cache(maxsize=4)
+def _core_words(topics: str, mtime: float) -> frozenset[str]:
     import yaml
 
-    from sentiment.config import schemas_dir
     from sentiment.nlp.lexicon import RULES_FILE, lexicon_terms
 
     words = set(lexicon_terms())
@@ -97,7 +113,7 @@ def core_words() -> frozenset[str]:
         if isinstance(value, list):
             words.update(w for item in value for w in str(item).replace("_", " ").split())
     try:
-        codebook = yaml.safe_load((schemas_dir() / "topics.yaml").read_text(encoding="utf-8"))
+        codebook = yaml.safe_load(Path(topics).read_text(encoding="utf-8"))
         for spec in codebook["codes"].values():
             for term in (spec.get("terms") or []) + (spec.get("weak_terms") or []):
                 words.update(str(term).lstrip("=").lower().split())
@@ -234,7 +250,7 @@ def _collapse_candidates(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=8)
-def _normaliser_for(extra: str | None) -> Normaliser:
+def _normaliser_for(extra: str | None, topics: tuple[str, float]) -> Normaliser:
     return Normaliser(load_slang(extra))
 
 
@@ -243,7 +259,7 @@ def get_normaliser(extra_slang: str | Path | Mapping[str, str] | None = None) ->
     if isinstance(extra_slang, Mapping):
         return Normaliser(load_slang(extra_slang))
     extra = str(extra_slang) if extra_slang else slang_extra_path()
-    return _normaliser_for(extra)
+    return _normaliser_for(extra, _topics_key())  # its memo holds programme-specific fixes
 
 
 def normalise_text(
