@@ -80,3 +80,18 @@ def age_band(group: str, age: float | None, bands: dict[str, tuple[tuple[float, 
         return None  # older than the last closed band and no open band declared
     low = int(age // 10 * 10)
     return f"{low}-{low + 9}"
+
+
+@dataclass(frozen=True)
+class ReportQuestions:
+    """`programme.yaml` `report:`: the select_multiple question of programme activities a
+    respondent joined, and the Likert item compared between participants and the others.
+    Either may be None: the report then leaves that part out."""
+
+    participation: str | None = None
+    safety: str | None = None
+
+
+def report_questions() -> ReportQuestions:
+    raw = _programme().get("report") or {}
+    return ReportQuestions(raw.get("participation"), raw.get("safety"))

@@ -22,6 +22,7 @@ from sentiment.report.participation import (
 )
 from sentiment.report.quotes import Quote, pick_quotes, publishable_cells
 from sentiment.report.sql import num, read_sql
+from sentiment.study import report_questions
 from sentiment.warehouse import views
 
 MAX_TOPICS = 6
@@ -145,9 +146,10 @@ def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str,
         code: str(spec.get("label", code))
         for code, spec in load_yaml("topics.yaml")["codes"].items()
     }
-    activities = {
-        c["value"]: str(c["label"]) for c in load_yaml("forms/_choices.yaml").get("kegiatan", [])
-    }
+    question = report_questions().participation
+    field = next((f for form in load_registry().forms for f in form.fields
+                  if question and f.name == question), None)
+    activities = {c.value: c.label for c in (field.choices if field else ())}
     return sides, groups, topics, activities
 
 
@@ -354,7 +356,10 @@ def build_report_data(engine: Engine, wave: str = "latest") -> ReportData:
     open_cells = publishable_cells(cell_rows, min_n)
     suppressed = [f"index:{s}:{g}" for s in sides for g in groups if (s, g) not in open_cells]
 
-    cells, notes = participation(engine, current.wave_id, min_n, open_cells)
+    asked = report_questions()
+    activities = {a: label for a, label in activity_labels.items() if a != ANY_ACTIVITY}
+    cells, notes = participation(engine, current.wave_id, min_n, activities, asked.participation,
+                                 open_cells)
     suppressed += [n for n in notes if f"index:{n.split(':', 1)[1]}" not in suppressed]
     safe_rows = safety(
         engine,
@@ -362,6 +367,8 @@ def build_report_data(engine: Engine, wave: str = "latest") -> ReportData:
         min_n,
         activity_labels,
         {(c.side, c.respondent_group) for c in cells},
+        asked.participation,
+        asked.safety,
     )
 
     # Quotes carry no numbers, so a cell withheld only as a complement may still be quoted;

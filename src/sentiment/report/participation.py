@@ -9,8 +9,6 @@ from sqlalchemy.engine import Engine
 
 from sentiment.report.sql import num, read_sql
 
-ACTIVITIES = ("patroli_bersama", "dialog", "olahraga", "seni", "pengajian", "parenting")
-
 
 @dataclass(frozen=True)
 class ParticipationCell:
@@ -22,7 +20,8 @@ class ParticipationCell:
 
 @dataclass(frozen=True)
 class SafetyRow:
-    """Mean of `aman_malam` (1–5) among participants of an activity and among the others."""
+    """Mean of the safety item (the programme's `report: safety`) among participants of an
+    activity and among the others."""
 
     activity: str
     label: str
@@ -80,12 +79,21 @@ def cell_sizes(engine: Engine, wave: str) -> list[tuple[str, str, int]]:
     return [(str(r.side), str(r.respondent_group), int(r.n)) for r in sizes.itertuples()]
 
 
+def _like(question: str) -> str:
+    # In LIKE, `_` matches any one character, so "%.name_x" also matches itself.
+    return f"%.{question}"
+
+
 def participation(
-    engine: Engine, wave: str, min_n: int, cells: set[tuple[str, str]] | None = None
+    engine: Engine, wave: str, min_n: int, activities: dict[str, str], question: str | None,
+    cells: set[tuple[str, str]] | None = None,
 ) -> tuple[list[ParticipationCell], list[str]]:
     """Share joining each activity per side × group cell; cells under `min_n` are left out
-    (returned as suppression notes). `cells`: also leave out cells the index view withheld."""
-    params = {"wave": wave, "kegiatan": "%.kegiatan"}
+    (returned as suppression notes). `cells`: also leave out cells the index view withheld.
+    `question`: the programme's activities question (None: nothing to show)."""
+    if question is None:
+        return [], []
+    params = {"wave": wave, "kegiatan": _like(question)}
     sizes = read_sql(engine, _CELL_SQL, params)
     joined = read_sql(engine, _JOIN_SQL, params)
     out, notes = [], []
@@ -98,29 +106,30 @@ def participation(
         counts = dict(zip(mine["activity"].astype(str), mine["joined"].astype(int), strict=True))
         out.append(
             ParticipationCell(
-                key[0], key[1], int(row.n), {a: counts.get(a, 0) / int(row.n) for a in ACTIVITIES}
+                key[0], key[1], int(row.n), {a: counts.get(a, 0) / int(row.n) for a in activities}
             )
         )
     return out, notes
 
 
 def safety(
-    engine: Engine, wave: str, min_n: int, labels: dict[str, str], cells: set[tuple[str, str]]
+    engine: Engine, wave: str, min_n: int, labels: dict[str, str], cells: set[tuple[str, str]],
+    activity_question: str | None, safety_question: str | None,
 ) -> list[SafetyRow]:
     """Feeling safe at night among participants vs the others, per activity, over the published
     `cells` only (counts over all cells minus published ones would reveal a withheld cell);
     a mean resting on fewer than `min_n` people is withheld (None)."""
-    if not cells:
+    if not cells or activity_question is None or safety_question is None:
         return []
-    # In LIKE, `_` matches any one character, so "%.aman_malam" also matches itself.
-    params: dict[str, Any] = {"wave": wave, "kegiatan": "%.kegiatan", "aman": "%.aman_malam"}
+    params: dict[str, Any] = {"wave": wave, "kegiatan": _like(activity_question),
+                              "aman": _like(safety_question)}
     where = []
     for i, (side, group) in enumerate(sorted(cells)):
         where.append(f"(side = :s{i} AND respondent_group = :g{i})")
         params |= {f"s{i}": side, f"g{i}": group}
     frame = read_sql(engine, _SAFETY_SQL.format(cells=" OR ".join(where)), params)
     rows = []
-    for activity in (ANY_ACTIVITY, *ACTIVITIES):
+    for activity in (ANY_ACTIVITY, *(a for a in labels if a != ANY_ACTIVITY)):
         hit = frame[frame["activity"] == activity]
         if hit.empty:
             continue

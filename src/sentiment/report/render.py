@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sentiment.config import db_url as resolve_db_url
 from sentiment.report import charts
 from sentiment.report.data import ReportData, build_report_data
-from sentiment.report.participation import ACTIVITIES, ANY_ACTIVITY
+from sentiment.report.participation import ANY_ACTIVITY
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ def render_html(data: ReportData) -> str:
             current_rows=current,
             method_rows=method_rows,
             groups=list(data.group_labels),
-            activities=ACTIVITIES,
+            activities=[a for a in data.activity_labels if a != ANY_ACTIVITY],
             safety_rows=shown_safety,
             suppressed_text=_suppressed_text(data),
             any_activity=ANY_ACTIVITY,
