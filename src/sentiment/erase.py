@@ -79,9 +79,9 @@ def _select_in(conn: Connection, sql: str, values: list) -> list[int]:
 
 def _lock_loaders(conn: Connection) -> None:
     """Wait for any running load, so an erased person is not written back mid-erasure."""
-    from sentiment.warehouse.load import _lock  # the loaders' PostgreSQL advisory lock
+    from sentiment.warehouse.load import loader_lock  # the loaders' PostgreSQL advisory lock
 
-    _lock(conn)
+    loader_lock(conn)
 
 
 def erase_in(conn: Connection, keys: list[str]) -> dict[str, int]:

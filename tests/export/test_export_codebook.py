@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sentiment.codebook import build_codebook, dumps, render_markdown
 from sentiment.config import schemas_dir
+from sentiment.export.codebook import build_codebook, dumps, render_markdown
 from sentiment.export.names import MAX_NAME
 
 ROOT = Path(__file__).resolve().parents[2]

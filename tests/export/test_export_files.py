@@ -21,9 +21,9 @@ from export_fixtures import (
     build_contract_db,
 )
 
-from sentiment.codebook import build_codebook
 from sentiment.config import load_yaml
 from sentiment.errors import SentimentError
+from sentiment.export.codebook import build_codebook
 from sentiment.export.tidy import export_dataset, export_table
 
 

@@ -137,7 +137,7 @@ def codebook_command(
     quiet: QuietOption = False,
 ) -> None:
     """Write the codebook (every variable, label, code and export name) from the programme folder."""
-    from sentiment.codebook import build_codebook, write_codebook
+    from sentiment.export.codebook import build_codebook, write_codebook
 
     try:
         with guarded():

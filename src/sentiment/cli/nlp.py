@@ -11,22 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from sentiment.errors import SentimentError
+from sentiment.nlp.labels import LABEL_ALIASES, LABELS
 from sentiment.settings import resolve_scorer
 
 console = Console()
 
-LABEL_ALIASES = {
-    "positif": "positif",
-    "positive": "positif",
-    "pos": "positif",
-    "netral": "netral",
-    "neutral": "netral",
-    "neu": "netral",
-    "negatif": "negatif",
-    "negative": "negatif",
-    "neg": "negatif",
-}
-LABEL_ORDER = ["negatif", "netral", "positif"]
+LABEL_ORDER = list(LABELS)
 _TOPIC_SPLIT = re.compile(r"[|;,]")
 
 

@@ -8,8 +8,7 @@ __all__ = ["export_dataset", "export_table", "long_frame", "wide_frame"]
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy: `sentiment.codebook` imports `sentiment.export.names`, and the exporter imports
-    # the codebook; loading the exporter here eagerly would make that a cycle.
+    # Lazy so that `sentiment.export.names` and `.codebook` load without pandas' writers.
     if name in __all__:
         from sentiment.export import tidy
 

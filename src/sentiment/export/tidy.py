@@ -6,15 +6,15 @@ and integer codes come from the codebook.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from sentiment.codebook import build_codebook, write_codebook
 from sentiment.errors import SentimentError
+from sentiment.export.codebook import build_codebook, write_codebook
 from sentiment.export.names import unique_name
+from sentiment.export.writers import FORMATS, Table, write_table
 from sentiment.query import responses_long, text_scores
 
 # Columns of v_responses_long that describe the response, not one answer.
@@ -24,19 +24,6 @@ RESPONSE_COLUMNS = (
 )
 ANSWER_COLUMNS = ("question_id", "question_label", "option", "value_num", "value_text",
                   "value_label")
-
-
-@dataclass
-class Table:
-    """A frame ready to write, with SPSS/Stata metadata keyed by column name."""
-
-    frame: pd.DataFrame
-    labels: dict[str, str] = field(default_factory=dict)
-    # column → {integer code: label}; numeric columns (Likert, dummies, encoded categories)
-    value_labels: dict[str, dict[int | float, str]] = field(default_factory=dict)
-    # categorical column → {text code: integer}; applied only for .sav/.dta
-    codes: dict[str, dict[str, int]] = field(default_factory=dict)
-    shape: str = "wide"
 
 
 def long_frame(
@@ -215,7 +202,6 @@ def export_dataset(
     shape: str = "wide",
 ) -> dict[str, Any]:
     """Write the export and, next to it, codebook.json and codebook.md. Returns a summary."""
-    from sentiment.export.writers import FORMATS, write_table
 
     if fmt not in FORMATS:
         raise SentimentError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from sentiment.errors import SentimentError
-from sentiment.export.tidy import Table
 from sentiment.privacy.safe_export import neutralise_frame
 
 FORMATS = ("csv", "parquet", "xlsx", "sav", "dta")
@@ -18,6 +18,19 @@ _LIMITS = {
     "dta": {"label": 80, "value_label": 32_000, "text": 2045},
     "sav": {"label": 255, "value_label": 120, "text": 32_767},
 }
+
+
+@dataclass
+class Table:
+    """A frame ready to write, with SPSS/Stata metadata keyed by column name."""
+
+    frame: pd.DataFrame
+    labels: dict[str, str] = field(default_factory=dict)
+    # column → {integer code: label}; numeric columns (Likert, dummies, encoded categories)
+    value_labels: dict[str, dict[int | float, str]] = field(default_factory=dict)
+    # categorical column → {text code: integer}; applied only for .sav/.dta
+    codes: dict[str, dict[str, int]] = field(default_factory=dict)
+    shape: str = "wide"
 
 
 def clip_bytes(text: str, limit: int) -> str:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from sentiment.errors import InputError, SentimentError
-from sentiment.nlp.train import LABEL_ALIASES
+from sentiment.nlp.labels import LABEL_ALIASES
 
 LABELS = ("positif", "netral", "negatif")
 EXPORT_COLUMNS = ["text_id", "wave_id", "side", "group", "question_id", "text", "label", "topics",

@@ -26,8 +26,8 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler
 
 from sentiment.errors import SentimentError
+from sentiment.nlp.labels import LABELS  # noqa: F401  (re-exported)
 
-LABELS = ("negatif", "netral", "positif")
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL_DIR = MODELS_DIR / "default"
 MODEL_FILE = "model.joblib"

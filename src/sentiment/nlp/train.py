@@ -16,6 +16,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from sentiment.errors import InputError, SentimentError
+from sentiment.nlp.labels import LABEL_ALIASES
 from sentiment.nlp.model import (
     FEATURE_SET,
     LABELS,
@@ -29,16 +30,6 @@ CORPUS_PATH = CORPUS_DIR / "labelled.csv"
 GENERAL_PATH = CORPUS_DIR / "general.txt"
 
 USER_SHARE = 6.0
-
-# Indonesian and English spellings people use for the three classes.
-LABEL_ALIASES = {
-    "positif": "positif", "positive": "positif", "pos": "positif", "p": "positif", "+": "positif",
-    "1": "positif",
-    "netral": "netral", "neutral": "netral", "neu": "netral", "n": "netral", "0": "netral",
-    "negatif": "negatif", "negative": "negatif", "neg": "negatif", "-": "negatif",
-    "-1": "negatif",
-}
-
 
 def normalise_labels(labels: Sequence[object], source: str = "labels") -> list[str]:
     """Map Indonesian/English label spellings to positif/netral/negatif; unknown → InputError."""

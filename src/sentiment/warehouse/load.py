@@ -223,7 +223,7 @@ def _among(conn: Connection, column: sa.Column, values: list) -> Iterator[sa.Col
 
 # --- the load --------------------------------------------------------------------------------
 
-def _lock(conn: Connection) -> None:
+def loader_lock(conn: Connection) -> None:
     """Serialise loaders. SQLite already holds the write lock from BEGIN IMMEDIATE."""
     if conn.dialect.name == "postgresql":
         # Advisory locks are database-wide: key by schema too, so that warehouses in other
@@ -245,7 +245,7 @@ def load_batch(engine: Engine, batch: LoadBatch) -> LoadSummary:
     """Load one file's rows in one transaction; see the module docstring for the rules."""
     _refuse_pii(batch)
     with db.writing(engine) as conn:
-        _lock(conn)
+        loader_lock(conn)
         db.check_key_fingerprint(conn, batch.key_fingerprint)
         ib = m.IngestBatch.__table__
         done = conn.execute(sa.select(ib.c.batch_id).where(ib.c.file_sha256 == batch.sha256)).first()
