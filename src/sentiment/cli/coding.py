@@ -6,37 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
 
-from sentiment.errors import SentimentError
-
-# Database errors (unreachable server, locked file) are user errors here, not tracebacks.
-UserErrors = (SentimentError, SQLAlchemyError)
-
-console = Console()
-err_console = Console(stderr=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Warehouse URL (default: $SENTIMENT_DB_URL or sqlite:///warehouse.db)."),
-]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or tables.")]
-
-
-def _fail(message: str) -> typer.Exit:
-    first = str(message).strip().splitlines()[0] if str(message).strip() else "failed"
-    err_console.print(f"[bold red]error:[/] {first}")
-    return typer.Exit(1)
+from sentiment.cli.options import DbOption, QuietOption, SchemasOption, console, guarded
 
 
 def _engine(db: str | None, migrate: bool = False):
     """The warehouse engine; `migrate` brings the schema to the newest revision (adds `coding`)."""
-    from sentiment.config import db_url
+    from sentiment.settings import resolve_db_url
     from sentiment.warehouse.db import ensure_schema, get_engine
 
-    engine = get_engine(db_url(db))
+    engine = get_engine(resolve_db_url(db))
     if migrate:
         ensure_schema(engine)
     return engine
@@ -60,7 +40,7 @@ def train(
     """Train the sentiment model (labels positif/netral/negatif or positive/neutral/negative)."""
     from sentiment.nlp.train import coded_answers, read_labelled, train_and_save
 
-    try:
+    with guarded():
         frame = read_labelled(data, text_column, label_column) if data else None
         coded = coded_answers(from_coding) if from_coding else None
         if not quiet:
@@ -70,8 +50,6 @@ def train(
         else:
             model = train_and_save(out, frame, include_corpus, coded,
                                    user_weight=user_weight, cv_folds=cv_folds)
-    except UserErrors as exc:
-        raise _fail(str(exc)) from None
     if quiet:
         return
     meta = model.metadata
@@ -103,15 +81,14 @@ def coding_export(
     n: Annotated[int, typer.Option("--n", help="Answers in the sample.")] = 200,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     db: DbOption = None,
+    schemas: SchemasOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Write a stratified sample of redacted answers (side × group × machine sentiment) to code."""
     from sentiment.nlp.coding import export_sample
 
-    try:
+    with guarded():
         count = export_sample(_engine(db), wave, n, seed, out)
-    except UserErrors as exc:
-        raise _fail(str(exc)) from None
     if not quiet:
         console.print(f"{count} answers → {out}  (fill the 'label' and 'topics' columns)")
 
@@ -126,10 +103,8 @@ def coding_import(
     """Load a coder's labels into the warehouse `coding` table."""
     from sentiment.nlp.coding import import_codes
 
-    try:
+    with guarded():
         count = import_codes(_engine(db, migrate=True), input, coder)
-    except UserErrors as exc:
-        raise _fail(str(exc)) from None
     if not quiet:
         console.print(f"{count} codes by {coder} loaded from {input.name}")
 
@@ -139,10 +114,8 @@ def coding_agreement(db: DbOption = None, quiet: QuietOption = False) -> None:
     """Agreement between coders (Cohen's kappa, Krippendorff's alpha) and with the machine."""
     from sentiment.nlp.coding import agreement
 
-    try:
+    with guarded():
         report = agreement(_engine(db))
-    except UserErrors as exc:
-        raise _fail(str(exc)) from None
     if quiet:
         return
     table = Table(title="Agreement on sentiment labels")
@@ -169,11 +142,9 @@ def topics_discover(
     from sentiment.nlp.coding import wave_texts
     from sentiment.nlp.discover import discover_topics
 
-    try:
+    with guarded():
         texts = wave_texts(_engine(db), wave)["text"].tolist()
         themes = discover_topics(texts, k=k, seed=seed)
-    except UserErrors as exc:
-        raise _fail(str(exc)) from None
     if quiet:
         return
     table = Table(title=f"Themes in wave {wave} ({len(texts)} answers)", show_lines=True)

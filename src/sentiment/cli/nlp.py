@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from sentiment.cli.options import QuietOption, SchemasOption, console, guarded
 from sentiment.errors import SentimentError
 from sentiment.nlp.labels import LABEL_ALIASES, LABELS
 from sentiment.settings import resolve_scorer
-
-console = Console()
 
 LABEL_ORDER = list(LABELS)
 _TOPIC_SPLIT = re.compile(r"[|;,]")
@@ -92,123 +92,110 @@ def topic_report(gold: list[list[str]], pred: list[list[str]], codes: list[str])
     }
 
 
-def _fail(exc: SentimentError) -> None:
-    console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code=1)
+InputOption = Annotated[Path, typer.Option("--input", "-i", help="CSV file with the answers.")]
+TextColumn = Annotated[str, typer.Option("--text-column", help="Column holding the text.")]
+ScorerOption = Annotated[str | None, typer.Option(
+    "--scorer", help="lexicon or model (default lexicon; --model implies model).")]
+ModelOption = Annotated[Path | None, typer.Option(
+    "--model", help="Trained model folder (implies --scorer model).")]
+
+
+def score(
+    input: InputOption,
+    text_column: TextColumn,
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write.")],
+    scorer: ScorerOption = None,
+    model: ModelOption = None,
+    schemas: SchemasOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Score free-text answers: sentiment, score, topics (joined by |) and topic scores."""
+    from sentiment.nlp import score_texts
+
+    with guarded():
+        scorer, model = resolve_scorer(scorer, model)
+        frame = read_csv(input, [text_column])
+        with console.status("Menilai jawaban…", spinner="dots") if not quiet else nullcontext():
+            scored = score_texts(frame[text_column].tolist(), scorer=scorer, model_path=model)
+    out = frame.copy()
+    for column in ("sentiment", "sentiment_score", "topics", "topic_scores", "language"):
+        out[column] = scored[column].to_numpy()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(output, index=False)
+    if quiet:
+        return
+    table = Table(title=f"{len(out)} answers, scorer {scorer}")
+    table.add_column("sentiment")
+    table.add_column("answers", justify="right")
+    blank = scored["language"].isna()
+    other = scored["sentiment"].isna() & ~blank  # another language, or declared none
+    counts = scored["sentiment"].where(~blank, "(kosong)").where(~other, "(tidak dinilai)")
+    counts = counts.value_counts()
+    for label in [*LABEL_ORDER, "(tidak dinilai)", "(kosong)"]:
+        if counts.get(label):
+            table.add_row(label, str(int(counts[label])))
+    console.print(table)
+    console.print(f"written: {output}", highlight=False, soft_wrap=True)
+
+def evaluate(
+    input: InputOption,
+    text_column: TextColumn,
+    label_column: Annotated[str, typer.Option("--label-column", help="Sentiment label column.")],
+    topics_column: Annotated[str | None, typer.Option(
+    "--topics-column", help="Column with gold topic codes joined by |.")] = None,
+    scorer: ScorerOption = None,
+    model: ModelOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Measure a scorer on labelled answers: accuracy, macro-F1, confusion, topic F1."""
+    from sentiment.nlp import score_texts
+    from sentiment.nlp.topics import codebook
+
+    with guarded():
+        scorer, model = resolve_scorer(scorer, model)
+        columns = [text_column, label_column] + ([topics_column] if topics_column else [])
+        frame = read_csv(input, columns)
+        frame = frame[frame[label_column].notna()].reset_index(drop=True)
+        gold = canonical_labels(frame[label_column], input, label_column)
+        scored = score_texts(frame[text_column].tolist(), scorer=scorer, model_path=model)
+    pred = scored["sentiment"].fillna("netral").tolist()
+    report = sentiment_report(gold.tolist(), pred)
+    summary = Table(title=f"{input.name}: {len(frame)} answers, scorer {scorer}")
+    summary.add_column("metric")
+    summary.add_column("value", justify="right")
+    summary.add_row("accuracy", f"{report['accuracy']:.3f}")
+    summary.add_row("macro-F1", f"{report['macro_f1']:.3f}")
+    per_class = Table(title="Per class")
+    for name in ("class", "precision", "recall", "F1", "support"):
+        per_class.add_column(name, justify="right" if name != "class" else "left")
+    for label, (p, r, f, s) in report["per_class"].items():
+        per_class.add_row(label, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", str(s))
+    confusion = Table(title="Confusion matrix (rows gold, columns predicted)")
+    confusion.add_column("gold \\ pred")
+    for label in LABEL_ORDER:
+        confusion.add_column(label, justify="right")
+    for label, row in zip(LABEL_ORDER, report["confusion"], strict=True):
+        confusion.add_row(label, *(str(int(v)) for v in row))
+    console.print(summary)
+    console.print(per_class)
+    console.print(confusion)
+    if topics_column:
+        codes = list(codebook().codes)
+        gold_topics = [split_topics(v) for v in frame[topics_column]]
+        pred_topics = [split_topics(v) for v in scored["topics"]]
+        unknown = sorted({c for row in gold_topics for c in row} - set(codes))
+        topics = topic_report(gold_topics, pred_topics, codes)
+        table = Table(title="Topics")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        table.add_row("micro-F1", f"{topics['micro_f1']:.3f}")
+        table.add_row("macro-F1", f"{topics['macro_f1']:.3f}")
+        console.print(table)
+        if unknown:
+            console.print(f"[yellow]gold codes not in the codebook:[/yellow] {', '.join(unknown)}")
 
 
 def register(app: typer.Typer) -> None:
     """Add `score` and `eval` to the `sentiment` command."""
-
-    @app.command("score")
-    def score_command(
-        input: Path = typer.Option(..., "--input", "-i", help="CSV file with the answers."),
-        text_column: str = typer.Option(..., "--text-column", help="Column holding the text."),
-        output: Path = typer.Option(..., "--output", "-o", help="CSV file to write."),
-        scorer: str | None = typer.Option(
-            None, "--scorer", help="lexicon or model (default lexicon; --model implies model)."),
-        model: Path | None = typer.Option(
-            None, "--model", help="Trained model folder (implies --scorer model)."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary table."),
-    ) -> None:
-        """Score free-text answers: sentiment, score, topics (joined by |) and topic scores."""
-        from sentiment.nlp import score_texts
-
-        try:
-            scorer, model = resolve_scorer(scorer, model)
-            frame = read_csv(input, [text_column])
-            with console.status("Menilai jawaban…", spinner="dots") if not quiet else _null():
-                scored = score_texts(frame[text_column].tolist(), scorer=scorer, model_path=model)
-        except SentimentError as exc:
-            _fail(exc)
-        out = frame.copy()
-        for column in ("sentiment", "sentiment_score", "topics", "topic_scores", "language"):
-            out[column] = scored[column].to_numpy()
-        output.parent.mkdir(parents=True, exist_ok=True)
-        out.to_csv(output, index=False)
-        if quiet:
-            return
-        table = Table(title=f"{len(out)} answers, scorer {scorer}")
-        table.add_column("sentiment")
-        table.add_column("answers", justify="right")
-        blank = scored["language"].isna()
-        other = scored["sentiment"].isna() & ~blank  # another language, or declared none
-        counts = scored["sentiment"].where(~blank, "(kosong)").where(~other, "(tidak dinilai)")
-        counts = counts.value_counts()
-        for label in [*LABEL_ORDER, "(tidak dinilai)", "(kosong)"]:
-            if counts.get(label):
-                table.add_row(label, str(int(counts[label])))
-        console.print(table)
-        console.print(f"written: {output}", highlight=False, soft_wrap=True)
-
-    @app.command("eval")
-    def eval_command(
-        input: Path = typer.Option(..., "--input", "-i", help="Labelled CSV file."),
-        text_column: str = typer.Option(..., "--text-column", help="Column holding the text."),
-        label_column: str = typer.Option(..., "--label-column", help="Sentiment label column."),
-        topics_column: str | None = typer.Option(
-            None, "--topics-column", help="Column with gold topic codes joined by |."
-        ),
-        scorer: str | None = typer.Option(
-            None, "--scorer", help="lexicon or model (default lexicon; --model implies model)."),
-        model: Path | None = typer.Option(
-            None, "--model", help="Trained model folder (implies --scorer model)."),
-    ) -> None:
-        """Measure a scorer on labelled answers: accuracy, macro-F1, confusion, topic F1."""
-        from sentiment.nlp import score_texts
-        from sentiment.nlp.topics import codebook
-
-        try:
-            scorer, model = resolve_scorer(scorer, model)
-            columns = [text_column, label_column] + ([topics_column] if topics_column else [])
-            frame = read_csv(input, columns)
-            frame = frame[frame[label_column].notna()].reset_index(drop=True)
-            gold = canonical_labels(frame[label_column], input, label_column)
-            scored = score_texts(frame[text_column].tolist(), scorer=scorer, model_path=model)
-        except SentimentError as exc:
-            _fail(exc)
-        pred = scored["sentiment"].fillna("netral").tolist()
-        report = sentiment_report(gold.tolist(), pred)
-        summary = Table(title=f"{input.name}: {len(frame)} answers, scorer {scorer}")
-        summary.add_column("metric")
-        summary.add_column("value", justify="right")
-        summary.add_row("accuracy", f"{report['accuracy']:.3f}")
-        summary.add_row("macro-F1", f"{report['macro_f1']:.3f}")
-        per_class = Table(title="Per class")
-        for name in ("class", "precision", "recall", "F1", "support"):
-            per_class.add_column(name, justify="right" if name != "class" else "left")
-        for label, (p, r, f, s) in report["per_class"].items():
-            per_class.add_row(label, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", str(s))
-        confusion = Table(title="Confusion matrix (rows gold, columns predicted)")
-        confusion.add_column("gold \\ pred")
-        for label in LABEL_ORDER:
-            confusion.add_column(label, justify="right")
-        for label, row in zip(LABEL_ORDER, report["confusion"], strict=True):
-            confusion.add_row(label, *(str(int(v)) for v in row))
-        console.print(summary)
-        console.print(per_class)
-        console.print(confusion)
-        if topics_column:
-            codes = list(codebook().codes)
-            gold_topics = [split_topics(v) for v in frame[topics_column]]
-            pred_topics = [split_topics(v) for v in scored["topics"]]
-            unknown = sorted({c for row in gold_topics for c in row} - set(codes))
-            topics = topic_report(gold_topics, pred_topics, codes)
-            table = Table(title="Topics")
-            table.add_column("metric")
-            table.add_column("value", justify="right")
-            table.add_row("micro-F1", f"{topics['micro_f1']:.3f}")
-            table.add_row("macro-F1", f"{topics['macro_f1']:.3f}")
-            console.print(table)
-            if unknown:
-                console.print(f"[yellow]gold codes not in the codebook:[/yellow] {', '.join(unknown)}")
-
-
-class _null:
-    """A do-nothing context manager (status spinner off with --quiet)."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    app.command("score")(score)
+    app.command("eval")(evaluate)
