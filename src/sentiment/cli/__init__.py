@@ -225,21 +225,16 @@ def _run_as_flows(source: Path, settings: Settings, index: bool,
     return rows, paths
 
 
-def _register_commands() -> None:
-    from sentiment.cli.analysis import register as register_analysis
-    from sentiment.cli.coding import register as register_nlp_model
-    from sentiment.cli.db import register as register_ops
-    from sentiment.cli.erase import register as register_erase
-    from sentiment.cli.export import register as register_export
-    from sentiment.cli.forms import register as register_forms
-    from sentiment.cli.nlp import register as register_nlp
-    from sentiment.cli.privacy import register as register_privacy
-    from sentiment.cli.report import register as register_report
+# One module per command group, each with `register(app)`, in the order --help lists them.
+COMMAND_MODULES = ("nlp", "coding", "estimate", "privacy", "analysis", "export", "report", "db",
+                   "erase", "forms")
 
-    for register in (register_nlp, register_nlp_model, register_privacy, register_analysis,
-                     register_export, register_report, register_ops,
-                     register_erase, register_forms):
-        register(app)
+
+def _register_commands() -> None:
+    from importlib import import_module
+
+    for name in COMMAND_MODULES:
+        import_module(f"sentiment.cli.{name}").register(app)
 
 
 _register_commands()
