@@ -53,6 +53,11 @@ def test_files_are_named_by_wave(report):
     assert Path(report["pdf"]).name == f"laporan-gelombang-{WAVE}.pdf"
 
 
+def test_machine_text_figures_are_marked_uncorrected(report):
+    """No coded sample corrects the text figures yet: the report says so, in plain Bahasa."""
+    assert "Perkiraan mesin, belum diperiksa manusia" in report["html_text"]
+
+
 def test_every_printed_index_equals_the_view(report):
     printed = metrics(report["html_text"])
     printed = printed[printed["metric"].isin(TENSION_METRICS)]
