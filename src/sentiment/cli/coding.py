@@ -93,6 +93,30 @@ def coding_export(
         console.print(f"{count} answers → {out}  (fill the 'label' and 'topics' columns)")
 
 
+@coding_app.command("sample")
+def coding_sample(
+    wave: Annotated[str, typer.Option("--wave", help="Wave id, e.g. 2024-11.")],
+    out: Annotated[Path, typer.Option("--out", help="CSV or XLSX file for coders.")],
+    n: Annotated[int, typer.Option("--n", help="Respondents in the sample.")] = 50,
+    by: Annotated[str, typer.Option(
+        "--by", help="Strata, comma-separated: side, respondent_group (empty: simple random).")] = "",
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    db: DbOption = None,
+    schemas: SchemasOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """All scored answers of a random sample of respondents, for coders, without the machine's
+    labels: the sample that `sentiment estimate` needs to correct the machine's figures."""
+    from sentiment.nlp.coding import export_respondent_sample
+
+    strata = [c.strip() for c in by.split(",") if c.strip()]
+    with guarded():
+        people, answers = export_respondent_sample(_engine(db), wave, n, seed, strata, out)
+    if not quiet:
+        console.print(f"{people} respondents, {answers} answers → {out}  (fill the 'label' "
+                      f"column; seed {seed}, strata {', '.join(strata) or 'none'})")
+
+
 @coding_app.command("import")
 def coding_import(
     input: Annotated[Path, typer.Option("--input", help="Coded CSV/XLSX file.")],

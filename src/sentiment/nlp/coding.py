@@ -185,7 +185,7 @@ def wave_texts(engine: Engine, wave: str | None = None) -> pd.DataFrame:
     # the redacted answer column: `text_redacted` (ORM) or `text` (older schema)
     body = text.c.text_redacted if "text_redacted" in text.c else text.c.text
     cols = [text.c.text_id, resp.c.wave_id, resp.c.side, resp.c.respondent_group.label("group"),
-            text.c.question_id, body.label("text")]
+            text.c.question_id, body.label("text"), resp.c.respondent_key]
     query = sa.select(*cols).join(resp, resp.c.response_id == text.c.response_id)
     if "is_current" in resp.c:
         query = query.where(resp.c.is_current.is_(True))
@@ -193,7 +193,8 @@ def wave_texts(engine: Engine, wave: str | None = None) -> pd.DataFrame:
         query = query.where(resp.c.wave_id == wave)
     with engine.connect() as conn:
         frame = pd.DataFrame(conn.execute(query.order_by(text.c.text_id)).all(),
-                             columns=["text_id", "wave_id", "side", "group", "question_id", "text"])
+                             columns=["text_id", "wave_id", "side", "group", "question_id", "text",
+                                      "respondent_key"])
     if "fact_text_score" in t and not frame.empty:
         frame = frame.merge(current_scores(engine), on="text_id", how="left")
     else:
@@ -241,6 +242,36 @@ def export_sample(engine: Engine, wave: str, n: int, seed: int, out_path: str | 
     sample = sample.assign(text=sample["text"].map(redact_text), label="", topics="", note="")
     _write_table(sample[EXPORT_COLUMNS], Path(out_path))
     return len(sample)
+
+
+def respondent_sample(frame: pd.DataFrame, n: int, seed: int, by: Sequence[str] = ()) -> pd.DataFrame:
+    """All answers of `n` respondents drawn at random (proportionally within the strata `by`,
+    e.g. side and respondent group; none: a simple random sample). The machine's labels play
+    no part in the draw, so the coded answers can correct the machine's figures (docs/method.md
+    section 10)."""
+    people = frame.drop_duplicates("respondent_key")[["respondent_key", *by]]
+    chosen = stratified_sample(people, n, seed, strata=tuple(by))
+    keep = frame[frame["respondent_key"].isin(set(chosen["respondent_key"]))]
+    return keep.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+def export_respondent_sample(engine: Engine, wave: str, n: int, seed: int, by: Sequence[str],
+                             out_path: str | Path) -> tuple[int, int]:
+    """Write every scored answer of a random sample of the wave's respondents for coders,
+    without the machine's labels. Returns (respondents, answers)."""
+    from sentiment.privacy.redact import redact_text
+
+    frame = wave_texts(engine, wave).rename(columns={"group": "respondent_group"})
+    frame = frame[frame["text"].fillna("").str.strip() != ""]
+    frame = frame[frame["sentiment"].notna()]  # scored answers only: the ones a share counts
+    unknown = [c for c in by if c not in ("side", "respondent_group")]
+    if unknown:
+        raise SentimentError(f"--by accepts side and respondent_group, not {', '.join(unknown)}")
+    sample = respondent_sample(frame, n, seed, by)
+    sample = sample.rename(columns={"respondent_group": "group"})
+    sample = sample.assign(text=sample["text"].map(redact_text), label="", topics="", note="")
+    _write_table(sample[EXPORT_COLUMNS], Path(out_path))
+    return sample["respondent_key"].nunique(), len(sample)
 
 
 def _read_table(path: Path) -> pd.DataFrame:

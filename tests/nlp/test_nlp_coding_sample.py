@@ -1,0 +1,66 @@
+"""`coding sample`: a random sample of respondents, every scored answer of each, without the
+machine's labels; the same seed draws the same people."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from sample_paths import EXPORTS, TEST_KEY
+from typer.testing import CliRunner
+
+from sentiment.flows import steps
+from sentiment.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> str:
+    folder = tmp_path_factory.mktemp("in")
+    for name in ("2025-05_remaja_kobo.csv", "2025-05_orang_tua_odk.csv"):
+        shutil.copy(EXPORTS / name, folder)
+    url = f"sqlite:///{folder / 'w.db'}"
+    steps.ingest(folder, Settings.resolve(url, key=TEST_KEY))
+    return url
+
+
+def test_sample_holds_every_scored_answer_of_the_drawn_respondents(loaded: str, tmp_path: Path):
+    from sentiment.cli import app
+
+    out = tmp_path / "coding.csv"
+    result = CliRunner().invoke(app, ["coding", "sample", "--wave", "2025-05", "--n", "20",
+                                      "--by", "side,respondent_group", "--seed", "3",
+                                      "--out", str(out), "--db", loaded])
+    assert result.exit_code == 0, result.output
+    sample = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert "sentiment" not in sample.columns and set(sample["label"]) == {""}
+    engine = sa.create_engine(loaded)
+    with engine.connect() as conn:
+        scored = pd.read_sql_query(sa.text(
+            "SELECT text_id, respondent_key, side, respondent_group FROM v_text_scores "
+            "WHERE wave_id = '2025-05' AND sentiment IS NOT NULL"), conn)
+    engine.dispose()
+    drawn = scored[scored["text_id"].astype(str).isin(sample["text_id"])]
+    people = drawn["respondent_key"].unique()
+    assert len(people) == 20
+    assert set(scored[scored["respondent_key"].isin(people)]["text_id"].astype(str)) == \
+        set(sample["text_id"])  # all their scored answers, nothing else
+    # proportional strata: each side × group cell gets about its share of the 20
+    cells = drawn.drop_duplicates("respondent_key").groupby(["side", "respondent_group"]).size()
+    assert len(cells) == 4 and cells.min() >= 3
+
+    again = tmp_path / "again.csv"
+    CliRunner().invoke(app, ["coding", "sample", "--wave", "2025-05", "--n", "20", "--by",
+                             "side,respondent_group", "--seed", "3", "--out", str(again),
+                             "--db", loaded, "-q"])
+    assert pd.read_csv(again, dtype=str)["text_id"].tolist() == sample["text_id"].tolist()
+
+
+def test_unknown_stratum_is_a_one_line_error(loaded: str, tmp_path: Path):
+    from sentiment.cli import app
+
+    result = CliRunner().invoke(app, ["coding", "sample", "--wave", "2025-05", "--by", "gender",
+                                      "--out", str(tmp_path / "x.csv"), "--db", loaded])
+    assert result.exit_code == 1 and "--by accepts" in result.output
