@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install run test bench lint audit serve clean
+.PHONY: install run test bench lint audit serve serve-data clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -42,6 +42,9 @@ bench: install
 
 audit: install
 	SENTIMENT_PSEUDONYM_KEY="$(DEMO_KEY)" SENTIMENT_TEST_PG_URL="$${SENTIMENT_TEST_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}" $(BIN)/python scripts/audit.py
+
+serve-data: install
+	$(BIN)/sentiment browse --db "$(DB)"
 
 serve: install
 	bash scripts/serve.sh

@@ -226,8 +226,8 @@ def _run_as_flows(source: Path, settings: Settings, index: bool,
 
 
 # One module per command group, each with `register(app)`, in the order --help lists them.
-COMMAND_MODULES = ("nlp", "coding", "estimate", "privacy", "analysis", "export", "report", "db",
-                   "erase", "forms")
+COMMAND_MODULES = ("nlp", "coding", "estimate", "privacy", "analysis", "export", "browse",
+                   "report", "db", "erase", "forms")
 
 
 def _register_commands() -> None:
