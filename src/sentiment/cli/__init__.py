@@ -194,7 +194,9 @@ def run_pipeline(source: Path, settings: Settings, *, quiet: bool, index: bool,
         raise fail(f"cannot use the warehouse {settings.db_display}: "
                    f"{escape(database_reason(exc))}") from None
     if report_paths and not quiet:
-        console.print(f"Report written: {report_paths['html']}\n                {report_paths['pdf']}")
+        console.print(f"Report written: {report_paths['html']}\n                {report_paths['pdf']}"
+                      + (f"\n                {report_paths['dashboard']}"
+                         if report_paths.get("dashboard") else ""))
     return rows
 
 

@@ -236,7 +236,9 @@ def write_report(
 ) -> dict[str, Any]:
     """Build the report for `wave` and write `<out_dir>/laporan-gelombang-<wave>.html` and `.pdf`.
 
-    Returns {"html": path, "pdf": path, "wave": wave id, "headline_markdown": text}.
+    Also writes the all-waves dashboard `<out_dir>/dasbor.html`.
+    Returns {"html": path, "pdf": path, "dashboard": path, "wave": wave id,
+    "headline_markdown": text}.
     """
     # A plain engine: the report only reads, so it needs none of the loader's locking.
     engine = sa.create_engine(resolve_db_url(db_url))
@@ -250,10 +252,14 @@ def write_report(
     html_path = out / f"{report_stem(data.wave.wave_id)}.html"
     html_path.write_text(html, encoding="utf-8")
     pdf_path = render_pdf(html, out / f"{report_stem(data.wave.wave_id)}.pdf")
-    log.info("wrote %s and %s", html_path, pdf_path)
+    from sentiment.report.dashboard import write_dashboard  # it imports this module
+
+    dashboard = write_dashboard(data, out)
+    log.info("wrote %s, %s and %s", html_path, pdf_path, dashboard)
     return {
         "html": str(html_path),
         "pdf": str(pdf_path),
+        "dashboard": str(dashboard),
         "wave": data.wave.wave_id,
         "headline_markdown": headline_markdown(data),
     }
