@@ -41,7 +41,8 @@ def report(wave: WaveOption = "latest", out: OutOption = Path("reports"), db: Db
         with console.status(f"Building the report from {mask_url(url)} …"):
             paths = write_report(url, wave=wave, out_dir=out)
     console.print(summary_table(paths["headline_markdown"]))
-    console.print(f"Report: {paths['html']}  {paths['pdf']}  dashboard: {paths['dashboard']}")
+    console.print(f"Report: {paths['html']}  {paths['pdf']}"
+                  + (f"  dashboard: {paths['dashboard']}" if paths.get("dashboard") else ""))
 
 
 def register(app: typer.Typer) -> None:
