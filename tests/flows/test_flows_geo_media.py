@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 
 import sqlalchemy as sa
+from programmes import programme_with_form
 from sample_paths import TEST_KEY
 
 from sentiment.flows import steps
-from sentiment.scaffold import init_programme
 from sentiment.settings import Settings
 
 FORM = """\
@@ -31,17 +31,8 @@ fields:
 PHONE = "0812-0000-5566"
 
 
-def _programme(tmp_path: Path) -> Path:
-    folder = tmp_path / "lokasi"
-    init_programme(folder)
-    for example in (folder / "forms").glob("contoh*.yaml"):
-        example.unlink()
-    (folder / "forms" / "lokasi.v1.yaml").write_text(FORM, encoding="utf-8")
-    return folder
-
-
 def test_geopoints_media_and_short_text_are_stored(tmp_path: Path) -> None:
-    folder, exports = _programme(tmp_path), tmp_path / "exports"
+    folder, exports = programme_with_form(tmp_path / "lokasi", "lokasi", FORM), tmp_path / "exports"
     exports.mkdir()
     with (exports / "lokasi.csv").open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)

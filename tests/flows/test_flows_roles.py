@@ -7,10 +7,10 @@ import csv
 from pathlib import Path
 
 import sqlalchemy as sa
+from programmes import programme_with_form
 from sample_paths import TEST_KEY
 
 from sentiment.flows import steps
-from sentiment.scaffold import init_programme
 from sentiment.settings import Settings
 
 FORM = """\
@@ -29,11 +29,7 @@ fields:
 
 
 def _programme(tmp_path: Path) -> Path:
-    folder = tmp_path / "tetangga"
-    init_programme(folder)
-    for example in (folder / "forms").glob("contoh*.yaml"):
-        example.unlink()
-    (folder / "forms" / "tetangga.v1.yaml").write_text(FORM, encoding="utf-8")
+    folder = programme_with_form(tmp_path / "tetangga", "tetangga", FORM)
     index = (folder / "index.yaml").read_text(encoding="utf-8")
     (folder / "index.yaml").write_text(index.replace("aman_malam", "rasa_aman")
                                        .replace("khawatir_konflik", "rasa_aman"), encoding="utf-8")

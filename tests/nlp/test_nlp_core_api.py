@@ -12,14 +12,7 @@ COLUMNS = ["sentiment", "sentiment_score", "topics", "topic_scores", "reasons", 
            "model_version", "language"]
 
 
-@pytest.fixture(autouse=True)
-def _private_stem_cache(tmp_path, monkeypatch):
-    from sentiment.nlp.stem import reset_default_cache
-
-    monkeypatch.setenv("SENTIMENT_CACHE_DIR", str(tmp_path / "cache"))
-    reset_default_cache()
-    yield
-    reset_default_cache()
+pytestmark = pytest.mark.usefixtures("private_stem_cache")
 
 
 def test_columns_blanks_and_index():

@@ -17,14 +17,7 @@ CODES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _private_stem_cache(tmp_path, monkeypatch):
-    from sentiment.nlp.stem import reset_default_cache
-
-    monkeypatch.setenv("SENTIMENT_CACHE_DIR", str(tmp_path / "cache"))
-    reset_default_cache()
-    yield
-    reset_default_cache()
+pytestmark = pytest.mark.usefixtures("private_stem_cache")
 
 
 def test_codebook_has_exactly_the_twelve_codes_with_labels_and_terms():

@@ -13,14 +13,7 @@ from sentiment.nlp.language import detect_language, detect_languages, is_scored
 CASES = pd.read_csv(Path(__file__).parent / "fixtures" / "languages.csv", comment="#")
 
 
-@pytest.fixture(autouse=True)
-def _private_stem_cache(tmp_path, monkeypatch):
-    from sentiment.nlp.stem import reset_default_cache
-
-    monkeypatch.setenv("SENTIMENT_CACHE_DIR", str(tmp_path / "cache"))
-    reset_default_cache()
-    yield
-    reset_default_cache()
+pytestmark = pytest.mark.usefixtures("private_stem_cache")
 
 
 @pytest.mark.parametrize(("text", "language"), list(CASES.itertuples(index=False)))

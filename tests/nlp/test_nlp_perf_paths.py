@@ -8,15 +8,7 @@ import pytest
 
 from sentiment.nlp import score_texts
 
-
-@pytest.fixture(autouse=True)
-def _private_stem_cache(tmp_path, monkeypatch):
-    from sentiment.nlp.stem import reset_default_cache
-
-    monkeypatch.setenv("SENTIMENT_CACHE_DIR", str(tmp_path / "cache"))
-    reset_default_cache()
-    yield
-    reset_default_cache()
+pytestmark = pytest.mark.usefixtures("private_stem_cache")
 
 
 TEXTS = [

@@ -44,29 +44,19 @@ WHERE r.is_current
 """,
 }
 
-PREVIOUS = {
-    "v_responses_long": """
-CREATE VIEW v_responses_long AS
-SELECT r.wave_id, r.side, r.respondent_group, r.respondent_key, r.gender, r.age_band, r.rw,
-       r.form_id, r.form_version, a.question_id, q.label AS question_label, a.option,
-       a.value_num, a.value_text, c.label AS value_label
-FROM fact_answer a
-JOIN fact_response r ON r.response_id = a.response_id
-JOIN dim_question q ON q.question_id = a.question_id
-LEFT JOIN dim_choice c ON c.question_id = a.question_id AND c.value = a.value_text
-WHERE r.is_current
-""",
-    "v_text_scores": """
-CREATE VIEW v_text_scores AS
-SELECT t.text_id, r.wave_id, r.side, r.respondent_group, r.form_id, t.question_id,
-       t.text_redacted, s.sentiment, s.sentiment_score, s.topics, s.topic_scores,
-       s.scorer, s.model_version, r.respondent_key, t.language
-FROM fact_text t
-JOIN fact_response r ON r.response_id = t.response_id
-LEFT JOIN fact_text_score s ON s.text_id = t.text_id AND s.is_current
-WHERE r.is_current
-""",
-}
+def _previous_views() -> dict[str, str]:
+    """The definitions this revision replaces, read from the migrations that made them."""
+    import importlib.util
+    from pathlib import Path
+
+    def module(name: str):
+        spec = importlib.util.spec_from_file_location(f"_migration_{name}", Path(__file__).with_name(name))
+        loaded = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(loaded)
+        return loaded
+
+    return {"v_responses_long": module("0001_initial.py").VIEWS["v_responses_long"],
+            "v_text_scores": "CREATE " + module("0005_language.py").V_TEXT_SCORES}
 
 
 def _columns(old_area: str, new_area: str, old_code: str, new_code: str, nullable: bool) -> None:
@@ -97,5 +87,5 @@ def downgrade() -> None:
         raise RuntimeError(f"{missing} responses have no area or side: revision 0005 cannot "
                            "hold them; erase them or keep this revision")
     _columns("area", "rw", "code", "rw", nullable=False)
-    for sql in PREVIOUS.values():
+    for sql in _previous_views().values():
         op.execute(sql)
