@@ -224,6 +224,19 @@ class Quarantine(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SourceCursor(Base):
+    """How far a pull from a survey server has got: one row per source (`kobo:<server>/<asset>`,
+    `odk:<server>/<project>/<form>`), moved only after the submissions up to it are loaded."""
+
+    __tablename__ = "source_cursor"
+    source: Mapped[str] = mapped_column(String(255), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    # The server's own submission time of the newest loaded submission, as the server wrote it.
+    cursor: Mapped[str | None] = mapped_column(String(64))
+    submissions: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class WarehouseMeta(Base):
     __tablename__ = "warehouse_meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -234,5 +247,5 @@ CORE_TABLES = [
     DimWave.__table__, DimArea.__table__, DimQuestion.__table__, DimChoice.__table__,
     DimRespondent.__table__, IngestBatch.__table__, FactResponse.__table__,
     FactAnswer.__table__, FactExtra.__table__, FactText.__table__, FactTextScore.__table__,
-    Quarantine.__table__, WarehouseMeta.__table__,
+    Quarantine.__table__, SourceCursor.__table__, WarehouseMeta.__table__,
 ]
