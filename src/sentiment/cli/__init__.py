@@ -234,11 +234,12 @@ def _register_commands() -> None:
     from sentiment.cli.forms import register as register_forms
     from sentiment.cli.nlp import register as register_nlp
     from sentiment.cli.privacy import register as register_privacy
+    from sentiment.cli.pull import register as register_pull
     from sentiment.cli.report import register as register_report
 
     for register in (register_nlp, register_nlp_model, register_privacy, register_analysis,
                      register_export, register_report, register_ops,
-                     register_erase, register_forms):
+                     register_erase, register_forms, register_pull):
         register(app)
 
 
