@@ -86,7 +86,7 @@ def test_second_pull_asks_only_for_new_submissions(httpserver, kobo, programme, 
     second = _pull(httpserver, programme, url)
     assert second.imported_form is None
     assert (second.fetched, second.loaded) == (7, 7)
-    assert '"$gt": "%s"' % first.cursor_after in kobo.requests[0]["query"]
+    assert f'"$gt": "{first.cursor_after}"' in kobo.requests[0]["query"]
     assert _counts(url) == (N + 7, N + 7, N + 7)
     third = _pull(httpserver, programme, url)
     assert (third.fetched, third.loaded) == (0, 0) and third.cursor_after == second.cursor_after

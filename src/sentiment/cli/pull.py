@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from sentiment.cli.options import DbOption, QuietOption, SchemasOption, console, err_console, guarded
+from sentiment.cli.options import (
+    DbOption,
+    QuietOption,
+    SchemasOption,
+    console,
+    err_console,
+    guarded,
+)
 
 ServerOption = Annotated[str, typer.Option("--server", help="Server address, e.g. https://kf.kobotoolbox.org.")]
 FullOption = Annotated[bool, typer.Option(
