@@ -3,7 +3,6 @@ cursor of the last pull, through the one stage sequence."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -85,7 +84,7 @@ def odk(
     with guarded():
         settings = Settings.resolve(db, schemas)
         source = OdkSource.connect(server, project, form, settings.odk_credentials,
-                                   page_size=page_size, work_dir=Path(".") / "pulls")
+                                   page_size=page_size)
         try:
             result = pull(source, settings, full=full)
         finally:
