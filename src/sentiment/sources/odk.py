@@ -181,7 +181,7 @@ class OdkSource:
 
         forms_dir = schemas / "forms"
         known = {f.form_id for f in model.load_registry(forms_dir).forms} if forms_dir.is_dir() else set()
-        if re.sub(r"[^0-9A-Za-z_]+", "_", self.form).strip("_").lower() in known | {self.form}:
+        if {self.form, re.sub(r"[^0-9A-Za-z_]+", "_", self.form).strip("_").lower()} & known:
             return None
         import requests
 
