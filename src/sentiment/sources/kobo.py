@@ -113,6 +113,9 @@ class KoboSource:
 
         return slug(f"{self.client.base.host}-{self.uid}")
 
+    def close(self) -> None:
+        self.client.close()
+
     def first_url(self, after: str | None) -> str:
         return str(self.client.first_page_url(self.uid, after))
 
