@@ -11,7 +11,7 @@ from werkzeug.wrappers import Request, Response
 
 TOKEN = "kobo-TEST-token-5f2c9a7e1b"  # fictional
 UID = "aPulseUji7Qx"
-VERSION = "vPulse1a"
+VERSION = "vQ8zK4jWcGmW6jKdYzJ2Fe"  # real Kobo version ids are 22 characters
 
 
 def asset() -> dict:

@@ -210,3 +210,13 @@ def test_cli_pull_then_again(httpserver, kobo, programme, tmp_path):
     second = _cli(args, env)
     assert second.exit_code == 0 and "0 submission(s)" in second.output
     assert TOKEN not in first.output + second.output
+
+
+@pytest.mark.pg
+def test_pull_on_postgresql_then_again(httpserver, kobo, programme, pg_url):
+    first = _pull(httpserver, programme, pg_url)
+    assert (first.fetched, first.loaded) == (N, N)
+    kobo.records.append(submission(N))
+    second = _pull(httpserver, programme, pg_url)
+    assert (second.fetched, second.loaded) == (1, 1)
+    assert _counts(pg_url) == (N + 1, N + 1, N + 1)

@@ -55,8 +55,8 @@ class DimQuestion(Base):
     scale: Mapped[str | None] = mapped_column(String(48))
     reverse: Mapped[bool] = mapped_column(Boolean, default=False)
     required: Mapped[bool] = mapped_column(Boolean, default=False)
-    first_version: Mapped[str] = mapped_column(String(16))
-    last_version: Mapped[str] = mapped_column(String(16))
+    first_version: Mapped[str] = mapped_column(String(64))
+    last_version: Mapped[str] = mapped_column(String(64))
 
 
 class DimChoice(Base):
@@ -92,7 +92,7 @@ class IngestBatch(Base):
     file_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     source_format: Mapped[str] = mapped_column(String(24))
     form_id: Mapped[str] = mapped_column(String(32))
-    form_version: Mapped[str] = mapped_column(String(16))
+    form_version: Mapped[str] = mapped_column(String(64))
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_valid: Mapped[int] = mapped_column(Integer, default=0)
@@ -115,7 +115,7 @@ class FactResponse(Base):
     __table_args__ = (UniqueConstraint("form_id", "submission_id", name="uq_response_submission"),)
     response_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     form_id: Mapped[str] = mapped_column(String(32))
-    form_version: Mapped[str] = mapped_column(String(16))
+    form_version: Mapped[str] = mapped_column(String(64))
     submission_id: Mapped[str] = mapped_column(String(128))
     respondent_key: Mapped[str] = mapped_column(
         ForeignKey("dim_respondent.respondent_key"), index=True
