@@ -220,3 +220,17 @@ def test_pull_on_postgresql_then_again(httpserver, kobo, programme, pg_url):
     second = _pull(httpserver, programme, pg_url)
     assert (second.fetched, second.loaded) == (1, 1)
     assert _counts(pg_url) == (N + 1, N + 1, N + 1)
+
+
+def test_configured_sources_are_checked(programme):
+    from sentiment.errors import SentimentError
+    from sentiment.sources.config import check_source, configured_sources
+
+    settings = Settings.resolve(None, programme, key=TEST_KEY)
+    assert configured_sources(settings) == []  # `init` writes `sources: []`
+    assert check_source({"kind": "kobo", "url": "https://k.example", "asset": "a1"})["server"] == \
+        "https://k.example"
+    with pytest.raises(SentimentError, match="kind odk needs project"):
+        check_source({"kind": "odk", "server": "https://c.example", "form": "f"})
+    with pytest.raises(SentimentError, match="'token' does not belong in programme.yaml"):
+        check_source({"kind": "kobo", "server": "https://k.example", "asset": "a", "token": "x"})

@@ -26,6 +26,9 @@ def configured_sources(settings: Settings) -> list[dict[str, Any]]:
 def check_source(spec: Any, where: str = "source") -> dict[str, Any]:
     if not isinstance(spec, dict) or spec.get("kind") not in KINDS:
         raise SentimentError(f"{where}: needs `kind: kobo` or `kind: odk`")
+    spec = dict(spec)
+    if "url" in spec and "server" not in spec:  # the name older scaffolds wrote
+        spec["server"] = spec.pop("url")
     missing = [k for k in KINDS[spec["kind"]] if not spec.get(k)]
     if missing:
         raise SentimentError(f"{where}: kind {spec['kind']} needs {', '.join(missing)}")
@@ -33,7 +36,7 @@ def check_source(spec: Any, where: str = "source") -> dict[str, Any]:
     if secret:
         raise SentimentError(f"{where}: {secret[0]!r} does not belong in programme.yaml; use "
                              "SENTIMENT_KOBO_TOKEN / SENTIMENT_ODK_* or Prefect Secret blocks")
-    return dict(spec)
+    return spec
 
 
 def open_source(spec: dict[str, Any], settings: Settings, page_size: int = 1000):
