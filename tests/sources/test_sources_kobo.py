@@ -141,7 +141,7 @@ def test_an_interruption_after_page_1_then_a_rerun_loads_everything_once(httpser
     kobo.fail_pages = {2}
     with pytest.raises(SourceError) as err:
         _pull(httpserver, programme, url)
-    assert str(err.value) == "kobo: 500 INTERNAL SERVER ERROR: the server failed 2 time(s); try again later"
+    assert str(err.value) == "kobo: 500 Internal Server Error: the server failed 2 time(s); try again later"
     assert _counts(url)[0] == 1000  # page 1 committed, page 2 not
     engine = sa.create_engine(url)
     with engine.connect() as conn:
@@ -188,7 +188,7 @@ def test_cli_401_is_one_line_without_traceback(httpserver, kobo, programme, tmp_
                    "--schemas", str(programme), "--db", f"sqlite:///{tmp_path / 'w.db'}"], env)
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines == [f"error: kobo: 401 UNAUTHORIZED: check {KOBO_TOKEN_ENV}"], result.output
+    assert lines == [f"error: kobo: 401 Unauthorized: check {KOBO_TOKEN_ENV}"], result.output
     assert "wrong-token-abc" not in result.output and "Traceback" not in result.output
 
 

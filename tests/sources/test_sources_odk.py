@@ -105,5 +105,5 @@ def test_cli_wrong_password_is_one_line(httpserver, central, programme, tmp_path
                                       str(programme), "--db", f"sqlite:///{tmp_path / 'w.db'}"], env=env)
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        f"error: odk: 401 UNAUTHORIZED: check {ODK_USERNAME_ENV} and {ODK_PASSWORD_ENV}"], result.output
+        f"error: odk: 401 Unauthorized: check {ODK_USERNAME_ENV} and {ODK_PASSWORD_ENV}"], result.output
     assert "not-the-password-77" not in result.output

@@ -56,11 +56,21 @@ def request(kind: str, send: Callable[[], httpx.Response], retry: Retry,
             break
         sleep(retry.wait(attempt, response))
     assert response is not None
-    status = f"{response.status_code} {response.reason_phrase or ''}".strip()
+    status = status_text(response.status_code)
     hint = hints.get(response.status_code) or (
         f"the server failed {retry.attempts} time(s); try again later"
         if response.status_code in RETRY_STATUSES else "the server refused the request")
     raise SourceError(mask_secrets(f"{kind}: {status}: {hint}", *secrets))
+
+
+def status_text(code: int) -> str:
+    """`401 Unauthorized`: the standard phrase, whatever the server wrote."""
+    from http import HTTPStatus
+
+    try:
+        return f"{code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return str(code)
 
 
 def json_body(kind: str, response: httpx.Response, secrets: tuple[str | None, ...] = ()) -> object:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sentiment.settings import ODK_PASSWORD_ENV, ODK_USERNAME_ENV, mask_secrets
-from sentiment.sources.http import SourceError, same_origin
+from sentiment.sources.http import SourceError, same_origin, status_text
 
 KIND = "odk"
 MAX_PAGE = 1000
@@ -115,7 +115,7 @@ class OdkSource:
         except PyODKError as exc:
             response = exc.args[1] if len(exc.args) > 1 else None
             if isinstance(response, requests.Response):
-                status = f"{response.status_code} {response.reason or ''}".strip()
+                status = status_text(response.status_code)
                 raise SourceError(mask_secrets(f"{KIND}: {status}: {_hint(response.status_code, self.project, self.form, host)}",
                                                *self.secrets)) from None
             raise SourceError(mask_secrets(f"{KIND}: {' '.join(str(exc.args[0]).split())[:200]}",
