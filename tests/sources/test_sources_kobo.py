@@ -234,3 +234,27 @@ def test_configured_sources_are_checked(programme):
         check_source({"kind": "odk", "server": "https://c.example", "form": "f"})
     with pytest.raises(SentimentError, match="'token' does not belong in programme.yaml"):
         check_source({"kind": "kobo", "server": "https://k.example", "asset": "a", "token": "x"})
+
+
+def test_cli_server_error_is_one_line_without_traceback(httpserver, kobo, programme, tmp_path,
+                                                        monkeypatch):
+    from sentiment.sources import http
+
+    monkeypatch.setattr(http.Retry, "wait", lambda self, attempt, response: 0.0)  # no back-off
+    kobo.fail_pages = {1}
+    env = {KOBO_TOKEN_ENV: TOKEN, PSEUDONYM_KEY_ENV: TEST_KEY.decode()}
+    result = _cli(["pull", "kobo", "--server", httpserver.url_for("/"), "--asset", UID,
+                   "--schemas", str(programme), "--db", f"sqlite:///{tmp_path / 'w.db'}"], env)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "error: kobo: 500 Internal Server Error: the server failed 4 time(s); try again later")
+    assert "Traceback" not in result.output and TOKEN not in result.output
+
+
+def test_unreachable_server_is_one_line(programme, tmp_path):
+    client = KoboClient("http://127.0.0.1:9", TOKEN, retry=Retry(attempts=1, backoff=0))
+    with pytest.raises(SourceError) as err:
+        pull(KoboSource(client, UID), Settings.resolve(f"sqlite:///{tmp_path / 'w.db'}", programme,
+                                                       key=TEST_KEY))
+    assert str(err.value).startswith("kobo: cannot reach the server (")
+    assert "\n" not in str(err.value) and TOKEN not in str(err.value)
