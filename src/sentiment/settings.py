@@ -32,12 +32,20 @@ DASK_ADDRESS_ENV = "SENTIMENT_DASK_ADDRESS"
 NLP_WORKERS_ENV = "SENTIMENT_NLP_WORKERS"
 CACHE_DIR_ENV = "SENTIMENT_CACHE_DIR"
 SLANG_EXTRA_ENV = "SENTIMENT_SLANG_EXTRA"
+KOBO_TOKEN_ENV = "SENTIMENT_KOBO_TOKEN"
+ODK_USERNAME_ENV = "SENTIMENT_ODK_USERNAME"
+ODK_USER_ENV = "SENTIMENT_ODK_USER"  # accepted as well: the name the issue asked for
+ODK_PASSWORD_ENV = "SENTIMENT_ODK_PASSWORD"
 ENV_VARS = (DB_URL_ENV, PSEUDONYM_KEY_ENV, SCHEMAS_DIR_ENV, SCORE_BATCH_ENV, DASK_ADDRESS_ENV,
-            NLP_WORKERS_ENV, CACHE_DIR_ENV, SLANG_EXTRA_ENV)
+            NLP_WORKERS_ENV, CACHE_DIR_ENV, SLANG_EXTRA_ENV, KOBO_TOKEN_ENV, ODK_USERNAME_ENV,
+            ODK_USER_ENV, ODK_PASSWORD_ENV)
 
 # The Prefect Secret blocks, all of them.
 DB_URL_BLOCK = "sentiment-db-url"
 PSEUDONYM_KEY_BLOCK = "sentiment-pseudonym-key"
+KOBO_TOKEN_BLOCK = "sentiment-kobo-token"
+ODK_USERNAME_BLOCK = "sentiment-odk-username"
+ODK_PASSWORD_BLOCK = "sentiment-odk-password"
 
 DEFAULT_DB_URL = "sqlite:///warehouse.db"
 DEFAULT_SCORE_BATCH = 20_000
@@ -165,6 +173,23 @@ def load_key(env: Mapping[str, str] | None = None) -> bytes:
     return validate_key(raw.strip().encode("utf-8"), source)
 
 
+def mask_secrets(text: str, *secrets: str | None) -> str:
+    """`text` with every occurrence of each secret replaced by ***: for error messages that
+    may echo a request (a server's reply, an exception from an HTTP library)."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def resolve_secret(env: Mapping[str, str], names: tuple[str, ...], block: str) -> str | None:
+    """The first of the environment variables `names` that is set, else the Secret block."""
+    for name in names:
+        if value := (env.get(name) or "").strip():
+            return value
+    return secret_block_value(block)
+
+
 def _int_env(env: Mapping[str, str], name: str) -> int | None:
     raw = env.get(name)
     if not raw:
@@ -234,6 +259,28 @@ class Settings:
     def pseudonym_key(self) -> bytes:
         return self.key_override or load_key(self.env)
 
+    @cached_property
+    def kobo_token(self) -> str:
+        """The KoboToolbox API token: `$SENTIMENT_KOBO_TOKEN`, else the Secret block."""
+        token = resolve_secret(self.env, (KOBO_TOKEN_ENV,), KOBO_TOKEN_BLOCK)
+        if not token:
+            raise SentimentError(f"kobo: no API token: set {KOBO_TOKEN_ENV} (Kobo: Account "
+                                 f"settings → Security → API key) or create the Prefect Secret "
+                                 f"block {KOBO_TOKEN_BLOCK!r}")
+        return token
+
+    @cached_property
+    def odk_credentials(self) -> tuple[str, str]:
+        """ODK Central (e-mail, password): `$SENTIMENT_ODK_USERNAME` (or `$SENTIMENT_ODK_USER`)
+        and `$SENTIMENT_ODK_PASSWORD`, else the Secret blocks."""
+        user = resolve_secret(self.env, (ODK_USERNAME_ENV, ODK_USER_ENV), ODK_USERNAME_BLOCK)
+        password = resolve_secret(self.env, (ODK_PASSWORD_ENV,), ODK_PASSWORD_BLOCK)
+        if not user or not password:
+            raise SentimentError(f"odk: no credentials: set {ODK_USERNAME_ENV} and "
+                                 f"{ODK_PASSWORD_ENV} (or the Prefect Secret blocks "
+                                 f"{ODK_USERNAME_BLOCK!r}, {ODK_PASSWORD_BLOCK!r})")
+        return user, password
+
     @property
     def db_display(self) -> str:
         return mask_url(self.db_url)
@@ -248,7 +295,8 @@ class Settings:
         """Pickled for worker processes (Dask) without the key, the resolved URL or the
         environment: a worker resolves them itself if it needs them."""
         state = dict(self.__dict__)
-        for secret in ("env", "key_override", "db_url", "pseudonym_key"):
+        for secret in ("env", "key_override", "db_url", "pseudonym_key", "kobo_token",
+                       "odk_credentials"):
             state.pop(secret, None)
         return state
 

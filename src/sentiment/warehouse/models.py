@@ -55,8 +55,8 @@ class DimQuestion(Base):
     scale: Mapped[str | None] = mapped_column(String(48))
     reverse: Mapped[bool] = mapped_column(Boolean, default=False)
     required: Mapped[bool] = mapped_column(Boolean, default=False)
-    first_version: Mapped[str] = mapped_column(String(16))
-    last_version: Mapped[str] = mapped_column(String(16))
+    first_version: Mapped[str] = mapped_column(String(64))
+    last_version: Mapped[str] = mapped_column(String(64))
 
 
 class DimChoice(Base):
@@ -92,7 +92,7 @@ class IngestBatch(Base):
     file_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     source_format: Mapped[str] = mapped_column(String(24))
     form_id: Mapped[str] = mapped_column(String(32))
-    form_version: Mapped[str] = mapped_column(String(16))
+    form_version: Mapped[str] = mapped_column(String(64))
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_valid: Mapped[int] = mapped_column(Integer, default=0)
@@ -115,7 +115,7 @@ class FactResponse(Base):
     __table_args__ = (UniqueConstraint("form_id", "submission_id", name="uq_response_submission"),)
     response_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     form_id: Mapped[str] = mapped_column(String(32))
-    form_version: Mapped[str] = mapped_column(String(16))
+    form_version: Mapped[str] = mapped_column(String(64))
     submission_id: Mapped[str] = mapped_column(String(128))
     respondent_key: Mapped[str] = mapped_column(
         ForeignKey("dim_respondent.respondent_key"), index=True
@@ -224,6 +224,19 @@ class Quarantine(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SourceCursor(Base):
+    """How far a pull from a survey server has got: one row per source (`kobo:<server>/<asset>`,
+    `odk:<server>/<project>/<form>`), moved only after the submissions up to it are loaded."""
+
+    __tablename__ = "source_cursor"
+    source: Mapped[str] = mapped_column(String(255), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    # The server's own submission time of the newest loaded submission, as the server wrote it.
+    cursor: Mapped[str | None] = mapped_column(String(64))
+    submissions: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class WarehouseMeta(Base):
     __tablename__ = "warehouse_meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -234,5 +247,5 @@ CORE_TABLES = [
     DimWave.__table__, DimArea.__table__, DimQuestion.__table__, DimChoice.__table__,
     DimRespondent.__table__, IngestBatch.__table__, FactResponse.__table__,
     FactAnswer.__table__, FactExtra.__table__, FactText.__table__, FactTextScore.__table__,
-    Quarantine.__table__, WarehouseMeta.__table__,
+    Quarantine.__table__, SourceCursor.__table__, WarehouseMeta.__table__,
 ]

@@ -1,0 +1,129 @@
+"""A pull: pages of submissions from a server → export files in a staging folder → the one
+stage sequence (`steps.ingest_one`), then the source's cursor moves.
+
+Every page is written as a JSON export the readers accept and loaded like a file someone
+downloaded, so hashing, validation, quarantine, pseudonyms, scoring, idempotence and edits
+(superseding) are the file path's. The cursor moves only after every page of the pull has
+loaded: a pull that stops midway resumes from the last cursor, and what it loaded before is
+recognised as already loaded (same file hash, or same submission and content).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sentiment.flows import steps
+from sentiment.settings import Settings
+from sentiment.sources.cursor import read_cursor, save_cursor
+from sentiment.sources.http import SourceError
+
+
+class Page(Protocol):
+    number: int
+    records: list[dict[str, Any]]
+    next_url: str | None
+
+
+class Source(Protocol):
+    """What a server adapter gives the pull (see `sources.kobo_source`, `sources.odk`)."""
+
+    kind: str
+    key: str  # the cursor's name in the warehouse: kind:server/…
+    slug: str  # for file names
+
+    def ensure_form(self, schemas: Path, staging: Path, run: steps.Run) -> Path | None: ...
+    def first_url(self, after: str | None) -> str: ...
+    def fetch(self, url: str, number: int) -> Page: ...
+    def record_time(self, record: dict[str, Any]) -> str | None: ...
+    def document(self, records: list[dict[str, Any]]) -> Any: ...
+
+
+@dataclass
+class PullResult:
+    """What one pull did, for the CLI line and the flow's artifact (counts, no values)."""
+
+    source: str
+    cursor_before: str | None
+    cursor_after: str | None
+    fetched: int = 0
+    pages: int = 0
+    rows: list[dict[str, object]] = field(default_factory=list)
+    imported_form: Path | None = None
+
+    @property
+    def loaded(self) -> int:
+        return sum(int(r.get("loaded") or 0) for r in self.rows)
+
+
+def staging_root(settings: Settings) -> Path:
+    """`pulls/` beside a SQLite warehouse file, else in the working directory."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.db_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent / "pulls"
+    return Path.cwd() / "pulls"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]+", "-", text).strip("-")[:80] or "source"
+
+
+def write_page(records: list[dict[str, Any]], document: Any, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    tmp.write_text(json.dumps(document, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def pages(source: Source, after: str | None, run: steps.Run) -> Iterator[Page]:
+    url: str | None = source.first_url(after)
+    number = 1
+    while url:
+        page = run.step("fetch-page", source.fetch, url, number)
+        yield page
+        url, number = page.next_url, number + 1
+
+
+def pull(source: Source, settings: Settings, run: steps.Run | None = None,
+         full: bool = False) -> PullResult:
+    """Submissions after the source's cursor (all of them with `full`) into the warehouse."""
+    run = run or steps.Run()
+    warehouse = steps.prepare(settings, run)
+    staging = staging_root(settings) / source.slug
+    imported = source.ensure_form(settings.schemas_path(), staging, run)
+    if imported is not None:  # the new form's questions join the dimensions
+        warehouse = steps.prepare(settings, run)
+    before = read_cursor(warehouse.engine, source.key)
+    after = None if full else before
+    result = PullResult(source.key, before, before, imported_form=imported)
+    newest = before
+    tag = slug(after or "start")
+    for page in pages(source, after, run):
+        result.pages += 1
+        if not page.records:
+            continue
+        result.fetched += len(page.records)
+        path = write_page(page.records, source.document(page.records),
+                          staging / f"{source.kind}-{source.slug}-{tag}-p{page.number:04d}.json")
+        row = steps.ingest_one(path, settings, run, warehouse)
+        result.rows.append(row)
+        if str(row.get("status", "")).startswith("failed"):
+            raise SourceError(f"{source.kind}: page {page.number} not loaded: "
+                              f"{str(row['status']).removeprefix('failed: ')} (kept in {path}); "
+                              f"cursor left at {before or 'the start'}")
+        path.unlink()  # raw answers do not stay on disk once loaded
+        times = [t for t in map(source.record_time, page.records) if t]
+        newest = max([t for t in (newest, *times) if t], default=newest)
+    save_cursor(warehouse.engine, source.key, source.kind, newest, result.fetched)
+    result.cursor_after = newest
+    run.info("%s: %d submission(s) in %d page(s), %d loaded; cursor %s → %s", source.key,
+             result.fetched, result.pages, result.loaded, before or "start", newest or "start")
+    run.publish(result.rows)
+    return result

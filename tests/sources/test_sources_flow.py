@@ -1,0 +1,49 @@
+"""The `pull-surveys` flow on a real (temporary) Prefect server: it loads through the same
+pull as the CLI, and the Kobo token reaches none of the runs, logs or artifacts it stored."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from kobo_server import TOKEN, UID, FakeKobo, submission
+from prefect_store import api_records, api_text
+from sample_paths import TEST_KEY
+
+from sentiment.scaffold import init_programme
+
+pytestmark = pytest.mark.slow
+
+
+def test_pull_flow_loads_and_stores_no_token(httpserver, prefect_api, tmp_path: Path, monkeypatch,
+                                             caplog) -> None:
+    from sentiment.flows.pull import pull_surveys
+
+    folder = tmp_path / "warga"
+    init_programme(folder)
+    for example in (folder / "forms").glob("contoh*.yaml"):
+        example.unlink()
+    server = FakeKobo(records=[submission(i) for i in range(1500)])
+    server.install(httpserver)
+    monkeypatch.setenv("SENTIMENT_KOBO_TOKEN", TOKEN)
+    monkeypatch.setenv("SENTIMENT_PSEUDONYM_KEY", TEST_KEY.decode())
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "DEBUG")
+    caplog.set_level(logging.DEBUG)
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    source = {"kind": "kobo", "server": httpserver.url_for("/"), "asset": UID}
+    totals = pull_surveys(sources=[source], db_url=url, schemas=str(folder), run_index=False)
+    assert [(t["fetched"], t["pages"], t["loaded"]) for t in totals] == [(1500, 2, 1500)]
+    again = pull_surveys(sources=[source], db_url=url, schemas=str(folder), run_index=False)
+    assert again[0]["fetched"] == 0
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM fact_response")).scalar() == 1500
+    engine.dispose()
+    records = api_records(prefect_api)
+    names = {t["name"] for t in records["task_runs"]}
+    assert any(n.startswith("fetch-page") for n in names) and any(n.startswith("load") for n in names)
+    stored = api_text(prefect_api)
+    assert "pull-summary" in stored and UID in stored
+    assert TOKEN not in stored and TOKEN not in caplog.text
