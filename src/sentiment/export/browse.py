@@ -106,6 +106,25 @@ CANNED = {
 }
 
 
+def _value_labels(total: str) -> dict[str, str]:
+    """`code = label` lists for the coded columns, from the programme folder."""
+    from sentiment.forms.model import load_registry
+    from sentiment.study import areas
+
+    sides = {**areas().sides, total: "all sides together"}
+    named = (load_yaml("alerts.yaml") or {}).get("labels", {}).get("group", {}) \
+        if (schemas_dir() / "alerts.yaml").is_file() else {}
+    groups = {g: str(named.get(g, g)) for g in load_registry().respondent_groups}
+    groups[total] = "all respondents"
+    topics = {code: str(spec.get("label", code))
+              for code, spec in ((load_yaml("topics.yaml") or {}).get("codes") or {}).items()}
+
+    def listing(labels: dict[str, str]) -> str:
+        return " Values: " + "; ".join(f"{k} = {v}" for k, v in labels.items()) + "."
+
+    return {"side": listing(sides), "respondent_group": listing(groups), "topic": listing(topics)}
+
+
 def metadata() -> dict:
     """Datasette metadata: titles and descriptions of every table and column, the method and
     the suppression rule, canned queries, facets."""
@@ -113,6 +132,7 @@ def metadata() -> dict:
     rule = (f"Cells with fewer than {min_n} respondents are withheld, with complementary "
             "suppression, before anything reaches this browser. Text figures are machine "
             "estimates (docs/method.md, section 10).")
+    values = _value_labels(total)
     tables = {}
     for name in BROWSE_VIEWS:
         view = VIEWS[name]
@@ -120,7 +140,8 @@ def metadata() -> dict:
         facets = [c for c in ("wave_id", "side", "respondent_group") if c in columns]
         tables[name] = {
             "title": name, "description": view.description,
-            "columns": {c: COLUMN_NOTES.get(c, c).format(total=total) for c in columns},
+            "columns": {c: COLUMN_NOTES.get(c, c).format(total=total) + values.get(c, "")
+                        for c in columns},
             **({"facets": facets} if facets else {}),
         }
     return {
