@@ -10,9 +10,16 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sentiment.config import display_path, load_yaml, schemas_dir
 from sentiment.errors import SentimentError
@@ -132,10 +139,10 @@ RESPONSE_ONLY_ROLES = ("sub_area", "interview_date", "age")
 class Form(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    form_id: str
-    version: str
+    form_id: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     title: str
-    respondent_group: str
+    respondent_group: Annotated[str, StringConstraints(min_length=1, max_length=16)]
     # Hashed into the pseudonym in this order; none: one respondent per submission (its
     # root id, so an edited submission keeps its respondent).
     identity_fields: tuple[str, ...] = ()

@@ -262,7 +262,8 @@ def convert(form: dict[str, Any], *, source: str, versions_match: dict[str, str]
         "form_id": form_id,
         "version": version,
         "title": _default_label(_labels(form.get("title")), default, form_id),
-        "respondent_group": form_id,
+        # the group reports compare (review it); the warehouse keeps up to 16 characters
+        "respondent_group": form_id[:16],
         "identity_fields": list(roles.get("identity") or []),
     }
     if default != "default" and len(default) <= 3:
