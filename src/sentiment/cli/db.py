@@ -36,7 +36,7 @@ def upgrade(db: DbOption = None,
         warehouse.upgrade(engine, revision)
         if not quiet:
             console.print(f"{mask_url(url)}: {before or 'empty'} → "
-                          f"{warehouse.current_revision(engine) or 'empty'}")
+                          f"{warehouse.current_revision(engine) or 'empty'}", soft_wrap=True)
 
 
 @db_app.command()
@@ -60,7 +60,7 @@ def downgrade(db: DbOption = None,
         warehouse.downgrade(engine, revision)
         if not quiet:
             console.print(f"{mask_url(url)}: {before} → "
-                          f"{warehouse.current_revision(engine) or 'empty'}")
+                          f"{warehouse.current_revision(engine) or 'empty'}", soft_wrap=True)
 
 
 @db_app.command()
@@ -72,7 +72,8 @@ def current(db: DbOption = None) -> None:
         url, engine = _engine(db)
         now, head = warehouse.current_revision(engine), warehouse.head_revision()
         state = "up to date" if now == head else "run `sentiment db upgrade`"
-        console.print(f"{mask_url(url)}: revision {now or 'empty'} (head {head}: {state})")
+        console.print(f"{mask_url(url)}: revision {now or 'empty'} (head {head}: {state})",
+                      soft_wrap=True)
 
 
 @db_app.command()
@@ -106,7 +107,8 @@ def roles(db: DbOption = None,
         statements = pg_roles.apply_roles(engine, loader, analyst, login, schema)
         if not quiet:
             console.print(f"{mask_url(url)}: {len(statements)} statements applied; "
-                          f"{loader} writes, {analyst} reads {len(pg_roles.ANALYST_VIEWS)} views")
+                          f"{loader} writes, {analyst} reads {len(pg_roles.ANALYST_VIEWS)} views",
+                          soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
