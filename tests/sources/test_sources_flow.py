@@ -10,9 +10,8 @@ import pytest
 import sqlalchemy as sa
 from kobo_server import TOKEN, UID, FakeKobo, submission
 from prefect_store import api_records, api_text
+from programmes import empty_programme
 from sample_paths import TEST_KEY
-
-from sentiment.scaffold import init_programme
 
 pytestmark = pytest.mark.slow
 
@@ -21,10 +20,7 @@ def test_pull_flow_loads_and_stores_no_token(httpserver, prefect_api, tmp_path: 
                                              caplog) -> None:
     from sentiment.flows.pull import pull_surveys
 
-    folder = tmp_path / "warga"
-    init_programme(folder)
-    for example in (folder / "forms").glob("contoh*.yaml"):
-        example.unlink()
+    folder = empty_programme(tmp_path / "warga")
     server = FakeKobo(records=[submission(i) for i in range(1500)])
     server.install(httpserver)
     monkeypatch.setenv("SENTIMENT_KOBO_TOKEN", TOKEN)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from kobo_server import TOKEN, UID, FakeKobo, submission
+from programmes import empty_programme
 from sample_paths import TEST_KEY
 from typer.testing import CliRunner
 
-from sentiment.scaffold import init_programme
 from sentiment.settings import KOBO_TOKEN_ENV, PSEUDONYM_KEY_ENV, Settings
 from sentiment.sources.http import Retry, SourceError
 from sentiment.sources.kobo import KoboClient, KoboSource
@@ -22,12 +22,8 @@ N = 2500
 
 @pytest.fixture
 def programme(tmp_path: Path) -> Path:
-    """A new programme with no form yet: the first pull imports the asset's."""
-    folder = tmp_path / "warga"
-    init_programme(folder)
-    for example in (folder / "forms").glob("contoh*.yaml"):
-        example.unlink()
-    return folder
+    """A new programme with no form yet: the first pull imports the server's."""
+    return empty_programme(tmp_path / "warga")
 
 
 @pytest.fixture

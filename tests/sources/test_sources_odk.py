@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from odk_server import FORM, PASSWORD, PROJECT, SESSION_TOKEN, USER, FakeCentral, submission
+from programmes import empty_programme
 from sample_paths import TEST_KEY
 from typer.testing import CliRunner
 
-from sentiment.scaffold import init_programme
 from sentiment.settings import ODK_PASSWORD_ENV, ODK_USERNAME_ENV, PSEUDONYM_KEY_ENV, Settings
 from sentiment.sources.http import SourceError
 from sentiment.sources.odk import OdkSource
@@ -23,11 +23,8 @@ N = 1200
 
 @pytest.fixture
 def programme(tmp_path: Path) -> Path:
-    folder = tmp_path / "warga"
-    init_programme(folder)
-    for example in (folder / "forms").glob("contoh*.yaml"):
-        example.unlink()
-    return folder
+    """A new programme with no form yet: the first pull imports the server's."""
+    return empty_programme(tmp_path / "warga")
 
 
 @pytest.fixture
