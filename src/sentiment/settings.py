@@ -234,10 +234,16 @@ class Settings:
     def resolve(cls, db: str | None = None, schemas: str | Path | None = None, *,
                 scorer: str | None = None, model_dir: str | Path | None = None,
                 score_batch: int | None = None, dask_address: str | None = None,
-                key: bytes | None = None, env: Mapping[str, str] | None = None) -> Settings:
+                max_file_mb: int | None = None, key: bytes | None = None,
+                env: Mapping[str, str] | None = None) -> Settings:
+        from sentiment.study import programme_max_file_mb
+
         env = os.environ if env is None else env
         if schemas:
             use_schemas(schemas)
+        if max_file_mb is not None and max_file_mb < 1:
+            raise SentimentError(f"--max-file-mb {max_file_mb}: expected a positive number")
+        file_mb = max_file_mb or programme_max_file_mb()
         scorer, model_path = resolve_scorer(scorer, model_dir)
         return cls(
             db=db,
@@ -247,6 +253,7 @@ class Settings:
             score_batch=score_batch or _int_env(env, SCORE_BATCH_ENV) or DEFAULT_SCORE_BATCH,
             dask_address=dask_address or env.get(DASK_ADDRESS_ENV) or None,
             nlp_workers=_int_env(env, NLP_WORKERS_ENV),
+            max_file_bytes=file_mb * 1024 * 1024 if file_mb else None,
             key_override=validate_key(key, "the given key") if key else None,
             env=env,
         )

@@ -95,3 +95,16 @@ class ReportQuestions:
 def report_questions() -> ReportQuestions:
     raw = _programme().get("report") or {}
     return ReportQuestions(raw.get("participation"), raw.get("safety"))
+
+
+def programme_max_file_mb() -> int | None:
+    """`programme.yaml` `max_file_mb`: the largest export file accepted (None: the default)."""
+    try:
+        value = _programme().get("max_file_mb")
+    except SentimentError:  # no programme folder at all: the readers' default applies
+        return None
+    if value is None:
+        return None
+    if not isinstance(value, int) or value < 1:
+        raise SentimentError(f"programme.yaml: max_file_mb {value!r} is not a positive whole number")
+    return value

@@ -65,3 +65,21 @@ def test_undeclared_column_is_kept_redacted_and_named(tmp_path: Path) -> None:
                                     "USING (response_id) WHERE r.respondent_key = :k"), {"k": key}).scalar()
     engine.dispose()
     assert left == 0
+
+
+def test_file_size_limit_comes_from_the_programme_or_the_option(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sentiment.cli import app
+
+    assert Settings.resolve(key=TEST_KEY).max_file_bytes == 200 * 1024 * 1024  # programme.yaml
+    assert Settings.resolve(max_file_mb=1, key=TEST_KEY).max_file_bytes == 1024 * 1024
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (EXPORTS / "2025-02_remaja_gforms.csv").read_text(encoding="utf-8-sig")
+    header, body = text.split("\n", 1)
+    (folder / "besar.csv").write_text(header + "\n" + body * 40, encoding="utf-8")  # > 1 MB
+    result = CliRunner().invoke(app, ["ingest", str(folder), "--db", f"sqlite:///{tmp_path / 'w.db'}",
+                                      "--max-file-mb", "1", "-q"],
+                                env={"SENTIMENT_PSEUDONYM_KEY": TEST_KEY.decode()})
+    assert "besar.csv" in result.output and "MB" in result.output and "Traceback" not in result.output

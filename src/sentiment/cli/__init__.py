@@ -42,6 +42,9 @@ def _each_command() -> None:
 ScorerOption = Annotated[str | None, typer.Option(
     help="Text scorer: lexicon or model (default lexicon; --model implies model).")]
 ModelOption = Annotated[Path | None, typer.Option("--model", help="Trained model folder (implies --scorer model).")]
+MaxFileOption = Annotated[int | None, typer.Option(
+    "--max-file-mb", help="Largest export file accepted, in MB (default: programme.yaml "
+    "max_file_mb, else 50).")]
 PrefectOption = Annotated[bool, typer.Option(
     "--prefect", help="Run as Prefect flows (a temporary local server unless PREFECT_API_URL is set).")]
 
@@ -122,11 +125,12 @@ def ingest(
     schemas: SchemasOption = None,
     scorer: ScorerOption = None,
     model: ModelOption = None,
+    max_file_mb: MaxFileOption = None,
     prefect: PrefectOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Ingest survey exports (KoboToolbox, ODK, Google Forms: CSV, XLSX, JSON) into the warehouse."""
-    settings = _settings(db, schemas, scorer, model)
+    settings = _settings(db, schemas, scorer, model, max_file_mb)
     rows = run_pipeline(source, settings, quiet=quiet, index=False, reports=None, prefect=prefect)
     print_ingest_summary(rows, quiet)
     print_warnings(rows)
@@ -144,11 +148,12 @@ def run(
     reports: Annotated[Path | None, typer.Option(help="Write the latest wave's report here.")] = Path(
         "reports"
     ),
+    max_file_mb: MaxFileOption = None,
     prefect: PrefectOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Ingest, recompute the tension index, and write the latest wave's report."""
-    settings = _settings(db, schemas, scorer, model)
+    settings = _settings(db, schemas, scorer, model, max_file_mb)
     rows = run_pipeline(source, settings, quiet=quiet, index=True, reports=reports, prefect=prefect)
     print_ingest_summary(rows, quiet)
     print_warnings(rows)
@@ -157,9 +162,10 @@ def run(
 
 
 def _settings(db: str | None, schemas: Path | None, scorer: str | None,
-              model: Path | None) -> Settings:
+              model: Path | None, max_file_mb: int | None = None) -> Settings:
     try:
-        return Settings.resolve(db, schemas, scorer=scorer, model_dir=model)
+        return Settings.resolve(db, schemas, scorer=scorer, model_dir=model,
+                                max_file_mb=max_file_mb)
     except SentimentError as exc:
         raise fail(escape(str(exc))) from None
 
