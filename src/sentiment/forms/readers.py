@@ -36,7 +36,7 @@ from sentiment.forms.cells import (
 )
 from sentiment.forms.model import Field, Form, FormRegistry, load_registry, normalise_header
 
-SOURCE_FORMATS = ("kobo_csv", "odk_csv", "gforms_csv", "xlsx", "kobo_json")  # RawBatch.source_format
+SOURCE_FORMATS = ("kobo_csv", "odk_csv", "gforms_csv", "xlsx", "kobo_json", "odk_json")  # RawBatch.source_format
 # A file must carry at least this share of a form's fields to count as that form.
 MIN_FORM_SHARE = 0.5
 _DELIMITERS = (";", ",", "\t", "|")
@@ -44,9 +44,11 @@ _DELIMITERS = (";", ",", "\t", "|")
 # Meta columns by tool, as lower-cased header titles, in order of preference.
 _ID_HEADERS = ("_uuid", "meta/instanceid", "meta-instanceid", "instanceid", "key")
 _SUPERSEDES_HEADERS = ("meta/deprecatedid", "meta-deprecatedid", "deprecatedid")
-_ROOT_HEADERS = ("meta/rootuuid", "meta-rootuuid", "rootuuid")  # Kobo: same on every edit
+# Same on every edit: Kobo's rootUuid; ODK Central OData's `__id` (the first version's instanceID)
+_ROOT_HEADERS = ("meta/rootuuid", "meta-rootuuid", "rootuuid", "__id")
 EXTRA_PREFIX = "_extra:"  # frame columns holding an undeclared column's values, by header
-_UTC_TIME_HEADERS = ("_submission_time", "submissiondate", "submission_time")
+_UTC_TIME_HEADERS = ("_submission_time", "submissiondate", "submission_time",
+                     "__system/submissiondate")
 _LOCAL_TIME_HEADERS = ("timestamp", "stempel waktu", "cap waktu")
 _KOBO_MARKERS = ("_uuid", "_submission_time", "_index", "_id")
 _ODK_MARKERS = ("submissiondate", "key", "meta-instanceid")
@@ -375,8 +377,11 @@ def read_json_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
         warnings.append(f"{name}: invalid characters (lone UTF-16 surrogates) replaced by U+FFFD")
     if isinstance(document, dict):
         records = document.get("results")
+        if not isinstance(records, list):  # ODK Central OData: {"@odata.context": …, "value": [...]}
+            records = document.get("value")
         if not isinstance(records, list):
-            raise InputError(name, 'expected a Kobo API export ({"results": [...]}) or a list of records')
+            raise InputError(name, 'expected a Kobo API export ({"results": [...]}), an ODK '
+                                   'Central OData document ({"value": [...]}) or a list of records')
         count = document.get("count")
         if isinstance(count, int) and count > len(records):
             warnings.append(f"the file holds {len(records)} of {count} submissions (one page of a "
@@ -535,7 +540,7 @@ def detect_source_format(kind: str, lowered: list[str]) -> str:
     if kind == "xlsx":
         return "xlsx"
     if kind == "json":
-        return "kobo_json"
+        return "odk_json" if "__system/submissiondate" in lowered else "kobo_json"
     present = set(lowered)
     if present & set(_KOBO_MARKERS):
         return "kobo_csv"
