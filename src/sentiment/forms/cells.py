@@ -171,9 +171,24 @@ def _whole_labels(words: list[str], lookup: dict[str, str]) -> list[str] | None:
     return list(found) if found is not None else None
 
 
+def geo_number(value: Any) -> str | None:
+    """One coordinate as text to 12 significant digits (the same point read from an XLSX
+    float and from a CSV's printed digits compares equal); other text passes through."""
+    text = cell_text(value)
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return f"{number:.12g}" if np.isfinite(number) else text
+
+
 def geopoint_text(value: Any) -> str | None:
     """A location as "latitude longitude [altitude [accuracy]]": Kobo/ODK's one string, a
-    GeoJSON point ({"type": "Point", "coordinates": [lon, lat, alt]}) or its JSON text."""
+    GeoJSON point ({"type": "Point", "coordinates": [lon, lat, alt]}, ODK Central adding
+    `properties.accuracy`) or its JSON text. Text that is none of these passes through for
+    validation to reject."""
     if isinstance(value, str) and value.strip().startswith("{"):
         try:
             value = json.loads(value)
@@ -183,10 +198,16 @@ def geopoint_text(value: Any) -> str | None:
         coordinates = value.get("coordinates")
         if isinstance(coordinates, list) and len(coordinates) >= 2:
             lon, lat, *rest = coordinates
-            return " ".join(str(v) for v in (lat, lon, *rest[:1]))
+            parts = [lat, lon, *rest[:1]]
+            accuracy = (value.get("properties") or {}).get("accuracy")
+            if len(parts) == 3 and accuracy is not None:
+                parts.append(accuracy)
+            return " ".join(geo_number(v) or "?" for v in parts)
         return json.dumps(value, ensure_ascii=False)
     text = cell_text(value)
-    return " ".join(text.replace(",", " ").split()) if text else None
+    if not text:
+        return None
+    return " ".join(geo_number(part) or part for part in text.replace(",", " ").split())
 
 
 def media_name(value: Any) -> str | None:
