@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -115,6 +116,19 @@ def _number_text(value: Any) -> str | None:
         return None
     match = _INTEGRAL_FLOAT.match(text)
     return match.group(1) if match else text
+
+
+def decimal_text(value: Any) -> str | None:
+    """A decimal answer to 12 significant digits: an XLSX float (0.30000000000000004) and
+    the CSV's printed 0.3 are the same answer, within one file and across files. Text that
+    is not a plain number ("2,5", "dua") passes through for validation."""
+    text = _number_text(value)
+    if text is None or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+        return text
+    number = float(text)
+    if not np.isfinite(number):
+        return text
+    return _number_text(format(Decimal(f"{number:.12g}"), "f"))  # never an exponent
 
 
 def choice_lookup(f: Field) -> dict[str, str]:
@@ -230,7 +244,9 @@ def converter(f: Field, epoch: dt.datetime) -> Callable[[Any], str | None]:
     if f.type == "select_multiple" and f.choices:
         lookup = choice_lookup(f)
         return lambda v: _many_choices(v, lookup)
-    if f.type in ("integer", "decimal", "likert"):
+    if f.type == "decimal":
+        return decimal_text
+    if f.type in ("integer", "likert"):
         return _number_text
     return cell_text
 
