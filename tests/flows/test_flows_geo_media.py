@@ -62,7 +62,7 @@ def test_geopoints_media_and_short_text_are_stored(tmp_path: Path) -> None:
                               for row in conn.execute(sa.text(f"SELECT * FROM {t}")) for v in row)
     engine.dispose()
     got = {(s, o): v for s, o, v in points}
-    assert got[("u1", "latitude")] == -6.1754 and got[("u1", "precision")] == 4.0
+    assert got[("u1", "latitude")] == -6.1754 and got[("u1", "accuracy")] == 4.0
     assert got[("u3", "longitude")] == 106.81 and ("u3", "altitude") not in got
     assert (got[("u4", "latitude")], got[("u4", "longitude")], got[("u4", "altitude")]) == (-6.3, 106.9, 7)
     assert rejected == [("titik", "latitude")]

@@ -259,12 +259,15 @@ def totals_markdown(rows: list[dict[str, object]]) -> str:
     """Headline figures of an ingest run, for the Prefect artifact (counts only, no values)."""
     totals = {k: sum(int(r[k]) for r in rows) for k in COUNTS}
     skipped = sum(1 for r in rows if r["skipped"])
+    # The readers' warnings name files, columns and questions, never a cell's value.
+    warnings = [f"- {r['source_file']}: {w}" for r in rows for w in r.get("warnings") or []]
     return "\n".join([
         "# Ingest summary", "",
         f"Files: {len(rows)} ({skipped} already loaded, skipped)", "",
         "| " + " | ".join(COUNTS) + " |",
         "|" + "---|" * len(COUNTS),
         "| " + " | ".join(str(totals[k]) for k in COUNTS) + " |",
+        *(["", "## Warnings", "", *warnings] if warnings else []),
     ])
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -117,6 +118,19 @@ def _number_text(value: Any) -> str | None:
     return match.group(1) if match else text
 
 
+def decimal_text(value: Any) -> str | None:
+    """A decimal answer to 12 significant digits: an XLSX float (0.30000000000000004) and
+    the CSV's printed 0.3 are the same answer, within one file and across files. Text that
+    is not a plain number ("2,5", "dua") passes through for validation."""
+    text = _number_text(value)
+    if text is None or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+        return text
+    number = float(text)
+    if not np.isfinite(number):
+        return text
+    return _number_text(format(Decimal(f"{number:.12g}"), "f"))  # never an exponent
+
+
 def choice_lookup(f: Field) -> dict[str, str]:
     """Normalised label or value → choice value (also `5` for `05`, the way Excel drops zeros)."""
     lookup: dict[str, str] = {}
@@ -171,9 +185,24 @@ def _whole_labels(words: list[str], lookup: dict[str, str]) -> list[str] | None:
     return list(found) if found is not None else None
 
 
+def geo_number(value: Any) -> str | None:
+    """One coordinate as text to 12 significant digits (the same point read from an XLSX
+    float and from a CSV's printed digits compares equal); other text passes through."""
+    text = cell_text(value)
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return f"{number:.12g}" if np.isfinite(number) else text
+
+
 def geopoint_text(value: Any) -> str | None:
     """A location as "latitude longitude [altitude [accuracy]]": Kobo/ODK's one string, a
-    GeoJSON point ({"type": "Point", "coordinates": [lon, lat, alt]}) or its JSON text."""
+    GeoJSON point ({"type": "Point", "coordinates": [lon, lat, alt]}, ODK Central adding
+    `properties.accuracy`) or its JSON text. Text that is none of these passes through for
+    validation to reject."""
     if isinstance(value, str) and value.strip().startswith("{"):
         try:
             value = json.loads(value)
@@ -183,10 +212,16 @@ def geopoint_text(value: Any) -> str | None:
         coordinates = value.get("coordinates")
         if isinstance(coordinates, list) and len(coordinates) >= 2:
             lon, lat, *rest = coordinates
-            return " ".join(str(v) for v in (lat, lon, *rest[:1]))
+            parts = [lat, lon, *rest[:1]]
+            accuracy = (value.get("properties") or {}).get("accuracy")
+            if len(parts) == 3 and accuracy is not None:
+                parts.append(accuracy)
+            return " ".join(geo_number(v) or "?" for v in parts)
         return json.dumps(value, ensure_ascii=False)
     text = cell_text(value)
-    return " ".join(text.replace(",", " ").split()) if text else None
+    if not text:
+        return None
+    return " ".join(geo_number(part) or part for part in text.replace(",", " ").split())
 
 
 def media_name(value: Any) -> str | None:
@@ -209,7 +244,9 @@ def converter(f: Field, epoch: dt.datetime) -> Callable[[Any], str | None]:
     if f.type == "select_multiple" and f.choices:
         lookup = choice_lookup(f)
         return lambda v: _many_choices(v, lookup)
-    if f.type in ("integer", "decimal", "likert"):
+    if f.type == "decimal":
+        return decimal_text
+    if f.type in ("integer", "likert"):
         return _number_text
     return cell_text
 

@@ -30,9 +30,10 @@ FieldType = Literal[
 ]
 # Attachment questions: the export holds the file name; the media itself is never kept.
 MEDIA_TYPES = ("image", "audio", "video", "file")
-# A geopoint arrives as these columns (`<name>_latitude`, ...), each range-checked.
+# A geopoint is stored as these parts, in the order of Kobo/ODK's "lat lon alt accuracy"
+# string, each range-checked (low, high). Kobo's split columns call accuracy `_precision`.
 GEOPOINT_PARTS = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0),
-                  "altitude": (None, None), "precision": (0.0, None)}
+                  "altitude": (None, None), "accuracy": (0.0, None)}
 
 
 def normalise_header(text: str) -> str:
@@ -150,6 +151,14 @@ class Form(BaseModel):
     rules: tuple[Rule, ...] = ()
     language: str | None = None  # default for its free-text fields; else programme.yaml's
     roles: dict[str, str | list[str] | None] = {}
+    # The version a submission names, per tool (`forms import` writes it): `formVersion`
+    # (ODK: `__system/formVersion`, CSV `FormVersion`) or Kobo's `__version__`.
+    versions_match: dict[str, str] = {}
+
+    @field_validator("versions_match", mode="before")
+    @classmethod
+    def _version_texts(cls, value: Any) -> Any:
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else value
 
     @model_validator(mode="before")
     @classmethod
@@ -226,6 +235,16 @@ class FormRegistry(BaseModel):
             raise KeyError(f"unknown form {form_id!r} version {version!r}")
         return max(matches, key=lambda f: _version_number(f.version))
 
+    def by_submitted_version(self, form_id: str, column: str, value: str) -> Form | None:
+        """The version of `form_id` whose `versions_match` names this export column (ODK's
+        `__system/formVersion` and `FormVersion` both name `formVersion`) and value."""
+        key = version_key(column)
+        for form in self.forms:
+            if form.form_id == form_id and any(
+                    version_key(k) == key and v == value for k, v in form.versions_match.items()):
+                return form
+        return None
+
     def detect(self, columns: list[str]) -> tuple[Form, float]:
         """The form (and version) whose aliases match most of these column titles.
 
@@ -243,6 +262,11 @@ class FormRegistry(BaseModel):
         if best is None:
             raise LookupError("no forms are defined")
         return best[2], best[0]
+
+
+def version_key(column: str) -> str:
+    """An export's version column folded to the name `versions_match` uses."""
+    return column.casefold().removeprefix("__system/").removeprefix("meta/")
 
 
 def _version_number(version: str) -> int:

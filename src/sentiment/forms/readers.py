@@ -29,12 +29,20 @@ from sentiment.forms.cells import (
     as_object,
     cell_text,
     converter,
+    geo_number,
     is_missing,
     map_unique,
     nulls,
     parse_times,
 )
-from sentiment.forms.model import Field, Form, FormRegistry, load_registry, normalise_header
+from sentiment.forms.model import (
+    GEOPOINT_PARTS,
+    Field,
+    Form,
+    FormRegistry,
+    load_registry,
+    normalise_header,
+)
 
 SOURCE_FORMATS = ("kobo_csv", "odk_csv", "gforms_csv", "xlsx", "kobo_json", "odk_json")  # RawBatch.source_format
 # A file must carry at least this share of a form's fields to count as that form.
@@ -42,7 +50,7 @@ MIN_FORM_SHARE = 0.5
 _DELIMITERS = (";", ",", "\t", "|")
 
 # Meta columns by tool, as lower-cased header titles, in order of preference.
-_ID_HEADERS = ("_uuid", "meta/instanceid", "meta-instanceid", "instanceid", "key")
+_ID_HEADERS = ("_uuid", "meta/instanceid", "meta-instanceid", "instanceid", "key", "__id")
 _SUPERSEDES_HEADERS = ("meta/deprecatedid", "meta-deprecatedid", "deprecatedid")
 # Same on every edit: Kobo's rootUuid; ODK Central OData's `__id` (the first version's instanceID)
 _ROOT_HEADERS = ("meta/rootuuid", "meta-rootuuid", "rootuuid", "__id")
@@ -50,6 +58,8 @@ EXTRA_PREFIX = "_extra:"  # frame columns holding an undeclared column's values,
 _UTC_TIME_HEADERS = ("_submission_time", "submissiondate", "submission_time",
                      "__system/submissiondate")
 _LOCAL_TIME_HEADERS = ("timestamp", "stempel waktu", "cap waktu")
+# The form version each submission was filled in (Kobo, ODK Central OData, ODK CSV).
+_VERSION_HEADERS = ("__version__", "__system/formversion", "formversion")
 _KOBO_MARKERS = ("_uuid", "_submission_time", "_index", "_id")
 _ODK_MARKERS = ("submissiondate", "key", "meta-instanceid")
 # Tool bookkeeping columns not worth a warning when ignored.
@@ -412,9 +422,10 @@ def to_batch(table: RawTable, name: str, sha256: str, registry: FormRegistry,
              limits: ReadLimits) -> RawBatch:
     """Detect the form, map columns to fields, convert values and derive the meta columns."""
     headers = table.headers
-    form = detect_form(headers, registry, name)
-    positions = map_headers(headers, form, name)
     lowered = [h.casefold() for h in headers]
+    form, version_warnings = route_version(detect_form(headers, registry, name), table.cells,
+                                           lowered, registry)
+    positions = map_headers(headers, form, name)
     _check_meta_unique(lowered, name)
     undeclared = _undeclared(headers, positions, form)
     check_cell_sizes(table, [*positions.values(), *_meta_positions(lowered),
@@ -422,15 +433,18 @@ def to_batch(table: RawTable, name: str, sha256: str, registry: FormRegistry,
 
     cells = table.cells
     out: dict[str, pd.Series] = {}
+    missing: list[str] = []  # questions no column of the file holds
     for f in form.fields:
+        column = None
         if f.name in positions:
-            out[f.name] = map_unique(cells[positions[f.name]], converter(f, table.epoch))
+            column = map_unique(cells[positions[f.name]], converter(f, table.epoch))
         elif f.type == "select_multiple":
-            out[f.name] = _from_split_columns(cells, headers, f)
+            column = _from_split_columns(cells, headers, f)
         elif f.type == "geopoint":
-            out[f.name] = _geopoint_from_parts(cells, headers, f)
-        else:
-            out[f.name] = nulls(cells.index)
+            column = _geopoint_from_parts(cells, headers, f)
+        if column is None:
+            missing.append(f.name)
+        out[f.name] = nulls(cells.index) if column is None else column
     frame = pd.DataFrame(out, index=cells.index)
 
     source_format = detect_source_format(table.kind, lowered)
@@ -445,7 +459,8 @@ def to_batch(table: RawTable, name: str, sha256: str, registry: FormRegistry,
     frame["_form_version"] = form.version
     for i, header in undeclared:
         frame[EXTRA_PREFIX + header] = cells[i].map(_extra_text)
-    warnings = [*table.warnings, *_column_warnings(headers, positions, form)]
+    warnings = [*table.warnings, *version_warnings,
+                *_column_warnings(headers, positions, form, missing)]
     return RawBatch(name, sha256, source_format, form, frame.reset_index(drop=True), warnings)
 
 
@@ -464,6 +479,34 @@ def detect_form(headers: list[str], registry: FormRegistry, name: str) -> Form:
                                f"({', '.join(sorted({f.form_id for f in registry.forms}))}) "
                                "with its header row")
     return form
+
+
+def route_version(form: Form, cells: pd.DataFrame, lowered: list[str],
+                  registry: FormRegistry) -> tuple[Form, list[str]]:
+    """The version of the detected form that the submissions name (`__version__`,
+    `__system/formVersion`, `FormVersion`) when the programme declares it (`versions_match`),
+    else the form the headers matched; warnings when rows name several versions or one the
+    programme does not know."""
+    for header in _VERSION_HEADERS:
+        if header not in lowered:
+            continue
+        counts = map_unique(cells[lowered.index(header)], cell_text).dropna().value_counts()
+        if counts.empty:
+            continue
+        version = str(counts.index[0])
+        routed = registry.by_submitted_version(form.form_id, header, version)
+        warnings = []
+        if len(counts) > 1:
+            shown = ", ".join(f"{v!r} ({n} rows)" for v, n in counts.items())
+            warnings.append(f"rows of {len(counts)} form versions ({shown}) all read with form "
+                            f"{(routed or form).key}; export each version separately")
+        declared = [f for f in registry.forms if f.form_id == form.form_id and f.versions_match]
+        if routed is None and declared:
+            warnings.append(f"form version {version!r} is not declared by any version of form "
+                            f"{form.form_id!r} (versions_match); read as {form.key} by its "
+                            "columns: import the new version with `sentiment forms import`")
+        return routed or form, warnings
+    return form, []
 
 
 def map_headers(headers: list[str], form: Form, name: str) -> dict[str, int]:
@@ -523,12 +566,13 @@ def check_cell_sizes(table: RawTable, positions: list[int], name: str, limits: R
                              row=int(table.rows[too_long[0]]), field=table.headers[position])
 
 
-def _from_split_columns(cells: pd.DataFrame, headers: list[str], f: Field) -> pd.Series:
-    """Rebuild a select_multiple from Kobo's one-0/1-column-per-option layout, if that is all we have."""
+def _from_split_columns(cells: pd.DataFrame, headers: list[str], f: Field) -> pd.Series | None:
+    """Rebuild a select_multiple from Kobo's one-0/1-column-per-option layout, if that is all
+    we have (None when the file has no such column)."""
     wanted = {f"{alias}/{normalise_header(v)}": v for alias in f.header_aliases() for v in f.choice_values}
     found = [(i, wanted[normalise_header(h)]) for i, h in enumerate(headers) if normalise_header(h) in wanted]
     if not found:
-        return nulls(cells.index)
+        return None
     chosen = pd.DataFrame({
         value: map_unique(cells[i], lambda v: cell_text(v) in ("1", "true", "True")) for i, value in found
     })
@@ -601,29 +645,46 @@ def submitted_at(cells: pd.DataFrame, lowered: list[str]) -> pd.Series:
     return pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us, UTC]")
 
 
-_GEO_PARTS = ("latitude", "longitude", "altitude", "precision")
+# Column suffixes of each geopoint part: Kobo `_<name>_precision`, ODK `<name>-Accuracy`.
+_GEO_SUFFIXES = {"latitude": ("latitude",), "longitude": ("longitude",),
+                 "altitude": ("altitude",), "accuracy": ("accuracy", "precision")}
+assert tuple(_GEO_SUFFIXES) == tuple(GEOPOINT_PARTS)
 
 
-def _geopoint_from_parts(cells: pd.DataFrame, headers: list[str], f: Field) -> pd.Series:
-    """Kobo's `_<name>_latitude` … `_<name>_precision` (ODK: `<name>-Latitude` …) columns
-    joined into the one "lat lon alt accuracy" value; all-null when there are none."""
+def _part_headers(f: Field, part: str) -> set[str]:
+    """Normalised titles a geopoint part's column may have."""
+    stems = [f.name, *([f.path] if f.path else [])]
+    return {normalise_header(f"{prefix}{stem}{sep}{suffix}")
+            for stem in stems for suffix in _GEO_SUFFIXES[part]
+            for prefix, sep in (("_", "_"), ("", "_"), ("", "-"), ("", "/"))}
+
+
+def _geopoint_from_parts(cells: pd.DataFrame, headers: list[str], f: Field) -> pd.Series | None:
+    """Kobo's `_<name>_latitude` … `_<name>_precision` (ODK: `<name>-Latitude` …
+    `<name>-Accuracy`) columns joined into the one "lat lon alt accuracy" value; None when
+    the file has no latitude and longitude columns for it.
+
+    The value is positional: parts after the first empty one are dropped (an accuracy
+    without an altitude would otherwise be read as the altitude)."""
     names = {normalise_header(h): i for i, h in enumerate(headers)}
-    found = []
-    for part in _GEO_PARTS:
-        keys = {f"_{f.name}_{part}", f"{f.name}_{part}", f"{f.name}-{part}", f"{f.name}/{part}",
-                *(f"{p}-{part}" for p in ([f.path] if f.path else [])),
-                *(f"_{p}_{part}" for p in ([f.path] if f.path else []))}
-        position = next((names[normalise_header(k)] for k in keys if normalise_header(k) in names), None)
-        found.append(position)
+    found = [next((names[k] for k in _part_headers(f, part) if k in names), None)
+             for part in GEOPOINT_PARTS]
     if found[0] is None or found[1] is None:
-        return nulls(cells.index)
-    parts = [cells[i].map(cell_text) if i is not None else pd.Series(None, index=cells.index)
+        return None
+    parts = [map_unique(cells[i], geo_number) if i is not None else nulls(cells.index)
              for i in found]
-    joined = [" ".join(str(v) for v in row if v is not None) or None
-              for row in zip(*parts, strict=True)]
-    return pd.Series([None if not row or row[0] is None else j
-                      for row, j in zip(zip(*parts, strict=True), joined, strict=True)],
-                     index=cells.index, dtype=object)
+    values = []
+    for row in zip(*parts, strict=True):
+        if row[0] is None or row[1] is None:
+            values.append(None)
+            continue
+        kept = list(row[:2])
+        for v in row[2:]:
+            if v is None:
+                break
+            kept.append(v)
+        values.append(" ".join(kept))
+    return pd.Series(values, index=cells.index, dtype=object)
 
 
 def _undeclared(headers: list[str], positions: dict[str, int], form: Form) -> list[tuple[int, str]]:
@@ -636,7 +697,8 @@ def _undeclared(headers: list[str], positions: dict[str, int], form: Form) -> li
     out = []
     for i, h in enumerate(headers):
         if (h and i not in used and h not in seen and not h.casefold().startswith(_TOOL_PREFIXES)
-                and h.casefold() not in _TOOL_COLUMNS and h.casefold() not in meta
+                and h.casefold() not in _TOOL_COLUMNS and "@odata." not in h
+                and h.casefold() not in meta
                 and not _is_split_option(h, form) and not _is_geopoint_part(h, form)):
             seen.add(h)
             out.append((i, h))
@@ -653,14 +715,18 @@ def _extra_text(value: object) -> str | None:
     return text or None
 
 
-def _column_warnings(headers: list[str], positions: dict[str, int], form: Form) -> list[str]:
+def _column_warnings(headers: list[str], positions: dict[str, int], form: Form,
+                     missing: list[str]) -> list[str]:
     warnings = []
     unknown = [h for _, h in _undeclared(headers, positions, form)]
     if unknown:
         shown = ", ".join(repr(h) for h in unknown[:5]) + (" …" if len(unknown) > 5 else "")
         warnings.append(f"{len(unknown)} column(s) not in form {form.key} kept as extra answers "
                         f"(redacted, table fact_extra): {shown}")
-    missing = [f.name for f in form.fields if f.name not in positions and f.type != "select_multiple"]
+    repeats = [h.split("@odata.")[0] for h in headers if h.endswith("@odata.navigationLink")]
+    if repeats:
+        warnings.append(f"repeat group(s) {', '.join(repr(r) for r in repeats)} are links to "
+                        "another OData table, not in this file: their rows are not loaded")
     if missing:
         warnings.append(f"question(s) of form {form.key} missing from the file: {', '.join(missing)}")
     return warnings
@@ -668,8 +734,8 @@ def _column_warnings(headers: list[str], positions: dict[str, int], form: Form) 
 
 def _is_geopoint_part(header: str, form: Form) -> bool:
     key = normalise_header(header)
-    return any(key == normalise_header(f"{f.name}{sep}{part}")
-               for f in form.fields_of("geopoint") for sep in ("-", "_", "/") for part in _GEO_PARTS)
+    return any(key in _part_headers(f, part)
+               for f in form.fields_of("geopoint") for part in GEOPOINT_PARTS)
 
 
 def _is_split_option(header: str, form: Form) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sentiment.forms.model import Condition, Field, Form, Rule
+from sentiment.forms.model import GEOPOINT_PARTS, Condition, Field, Form, Rule
 from sentiment.validate.checks import ROW, Check, num_column
 
 COLUMNS = ["source_file", "source_row", "submission_id", "field", "rule", "value", "reason"]
@@ -91,6 +91,10 @@ def reason(check: Check, form: Form, shown: str | None, context: dict[str, Any])
         if check.kind == "true":
             return f"{it} is not a real calendar date"
         return f"{it} is not a date written YYYY-MM-DD"
+    if f is not None and f.type == "geopoint" and check.rule in GEOPOINT_PARTS:
+        return _geopoint_reason(check, shown)
+    if check.rule == "geopoint":
+        return f"{it} is not a location written 'latitude longitude [altitude [accuracy]]'"
     if check.rule == "between":
         lo, hi = check.params.get("min_value"), check.params.get("max_value")
         if lo is not None and hi is not None:
@@ -113,6 +117,17 @@ def reason(check: Check, form: Form, shown: str | None, context: dict[str, Any])
             f"{_cond_text(rule.require)}, got {got} (rule {rule.id})"
         )
     return f"{it} failed {check.rule}"
+
+
+def _geopoint_reason(check: Check, shown: str | None) -> str:
+    """`titik: latitude 96.5 outside -90–90` (the part's own value, not the whole point)."""
+    lo, hi = check.params.get("min_value"), check.params.get("max_value")
+    allowed = (f"outside {_num(lo)}–{_num(hi)}" if lo is not None and hi is not None
+               else f"below {_num(lo)}" if lo is not None else f"above {_num(hi)}")
+    parts = str(shown).split() if shown is not None else []
+    position = list(GEOPOINT_PARTS).index(check.rule)
+    value = f" {parts[position]}" if position < len(parts) else ""
+    return f"{check.field}: {check.rule}{value} {allowed}"
 
 
 def _rule(form: Form, rule_id: str) -> Rule | None:
