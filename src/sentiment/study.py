@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sentiment.config import load_yaml
 from sentiment.errors import SentimentError
@@ -51,12 +52,18 @@ def _programme() -> dict:
     return (load_yaml("programme.yaml") or {}) if (schemas_dir() / "programme.yaml").is_file() else {}
 
 
-def age_bands() -> dict[str, tuple[tuple[float, str], ...]]:
-    """`programme.yaml` `age_bands:` per respondent group, as (upper bound, label) in order.
+class AgeBand(NamedTuple):
+    low: float
+    high: float  # inclusive; inf for an open band ("60+")
+    label: str
+
+
+def age_bands() -> dict[str, tuple[AgeBand, ...]]:
+    """`programme.yaml` `age_bands:` per respondent group, in order.
 
     Written as labels: `["12-14", "15-17", "25+"]`; `N+` is open-ended.
     """
-    bands: dict[str, tuple[tuple[float, str], ...]] = {}
+    bands: dict[str, tuple[AgeBand, ...]] = {}
     for group, labels in (_programme().get("age_bands") or {}).items():
         parsed = []
         for label in labels:
@@ -64,20 +71,20 @@ def age_bands() -> dict[str, tuple[tuple[float, str], ...]]:
             if not match:
                 raise SentimentError(f"programme.yaml: age band {label!r} of {group} is not "
                                      "like '15-17' or '60+'")
-            parsed.append((float(match[2]) if match[2] else math.inf, str(label).strip()))
+            parsed.append(AgeBand(float(match[1]), float(match[2]) if match[2] else math.inf,
+                                  str(label).strip()))
         bands[str(group)] = tuple(parsed)
     return bands
 
 
-def age_band(group: str, age: float | None, bands: dict[str, tuple[tuple[float, str], ...]]) -> str | None:
-    """The band of `age` for this group; ten-year bands when the programme declares none."""
+def age_band(group: str, age: float | None, bands: dict[str, tuple[AgeBand, ...]]) -> str | None:
+    """The band of `age` for this group; ten-year bands when the programme declares none.
+    An age outside every declared band (below the first, in a gap, above the last closed
+    one) has none: the views show it as `unknown`."""
     if age is None or (isinstance(age, float) and math.isnan(age)):
         return None
-    for upper, label in bands.get(group, ()):
-        if age <= upper:
-            return label
     if group in bands:
-        return None  # older than the last closed band and no open band declared
+        return next((b.label for b in bands[group] if b.low <= age <= b.high), None)
     low = int(age // 10 * 10)
     return f"{low}-{low + 9}"
 
