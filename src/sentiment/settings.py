@@ -236,14 +236,13 @@ class Settings:
                 score_batch: int | None = None, dask_address: str | None = None,
                 max_file_mb: int | None = None, key: bytes | None = None,
                 env: Mapping[str, str] | None = None) -> Settings:
-        from sentiment.study import programme_max_file_mb
-
         env = os.environ if env is None else env
         if schemas:
             use_schemas(schemas)
         if max_file_mb is not None and max_file_mb < 1:
             raise SentimentError(f"--max-file-mb {max_file_mb}: expected a positive number")
-        file_mb = max_file_mb or programme_max_file_mb()
+        # without the option the programme's max_file_mb applies (sentiment.flows.steps.read)
+        file_mb = max_file_mb
         scorer, model_path = resolve_scorer(scorer, model_dir)
         return cls(
             db=db,

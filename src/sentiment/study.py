@@ -1,11 +1,14 @@
-"""The programme's areas, sides and age bands, typed, from its folder (areas.yaml,
-programme.yaml); nothing here names a programme."""
+"""The programme, typed, from its folder: `programme.yaml` (language, time zone, age bands,
+report questions, size limit) and `areas.yaml` (sides and areas); nothing here names a
+programme."""
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from sentiment.config import load_yaml
 from sentiment.errors import SentimentError
@@ -47,39 +50,10 @@ def areas() -> Areas:
     return Areas(sides, tuple(out))
 
 
-def _programme() -> dict:
-    return (load_yaml("programme.yaml") or {}) if (schemas_dir() / "programme.yaml").is_file() else {}
-
-
-def age_bands() -> dict[str, tuple[tuple[float, str], ...]]:
-    """`programme.yaml` `age_bands:` per respondent group, as (upper bound, label) in order.
-
-    Written as labels: `["12-14", "15-17", "25+"]`; `N+` is open-ended.
-    """
-    bands: dict[str, tuple[tuple[float, str], ...]] = {}
-    for group, labels in (_programme().get("age_bands") or {}).items():
-        parsed = []
-        for label in labels:
-            match = _BAND.match(str(label))
-            if not match:
-                raise SentimentError(f"programme.yaml: age band {label!r} of {group} is not "
-                                     "like '15-17' or '60+'")
-            parsed.append((float(match[2]) if match[2] else math.inf, str(label).strip()))
-        bands[str(group)] = tuple(parsed)
-    return bands
-
-
-def age_band(group: str, age: float | None, bands: dict[str, tuple[tuple[float, str], ...]]) -> str | None:
-    """The band of `age` for this group; ten-year bands when the programme declares none."""
-    if age is None or (isinstance(age, float) and math.isnan(age)):
-        return None
-    for upper, label in bands.get(group, ()):
-        if age <= upper:
-            return label
-    if group in bands:
-        return None  # older than the last closed band and no open band declared
-    low = int(age // 10 * 10)
-    return f"{low}-{low + 9}"
+class AgeBand(NamedTuple):
+    low: float
+    high: float  # inclusive; inf for an open band ("60+")
+    label: str
 
 
 @dataclass(frozen=True)
@@ -92,19 +66,93 @@ class ReportQuestions:
     safety: str | None = None
 
 
+@dataclass(frozen=True)
+class Programme:
+    """`programme.yaml`, typed. Every key is optional (a folder without the file is a
+    programme with no declared language, bands, report questions or size limit)."""
+
+    id: str | None = None
+    title: str | None = None
+    language: str | None = None  # default language of typed-in answers (id, en, ..., none)
+    timezone: str | None = None  # waves.yaml's `timezone:` wins when both are given
+    age_bands: dict[str, tuple[AgeBand, ...]] = field(default_factory=dict)
+    report: ReportQuestions = ReportQuestions()
+    max_file_mb: float | None = None
+
+    @property
+    def max_file_bytes(self) -> int | None:
+        return int(self.max_file_mb * 1024 * 1024) if self.max_file_mb else None
+
+
+def programme() -> Programme:
+    """The programme folder's `programme.yaml`, parsed once per version of the file."""
+    path = schemas_dir() / "programme.yaml"
+    if not path.is_file():
+        return Programme()
+    return _parse_programme(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=8)
+def _parse_programme(path: str, mtime: float) -> Programme:
+    raw = load_yaml(path) or {}
+    if not isinstance(raw, dict):
+        raise SentimentError("programme.yaml: expected `key: value` lines (id, title, language, ...)")
+    report = raw.get("report") or {}
+    if not isinstance(report, dict):
+        raise SentimentError("programme.yaml: `report:` takes `participation:` and `safety:`")
+    size = raw.get("max_file_mb")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int | float) or size <= 0):
+        raise SentimentError(f"programme.yaml: max_file_mb must be a positive number of MB (got {size!r})")
+    return Programme(
+        id=_text(raw.get("id")), title=_text(raw.get("title")),
+        language=_text(raw.get("language")), timezone=_text(raw.get("timezone")),
+        age_bands=_age_bands(raw.get("age_bands") or {}),
+        report=ReportQuestions(_text(report.get("participation")), _text(report.get("safety"))),
+        max_file_mb=float(size) if size is not None else None,
+    )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _age_bands(raw: object) -> dict[str, tuple[AgeBand, ...]]:
+    if not isinstance(raw, dict):
+        raise SentimentError("programme.yaml: `age_bands:` maps each respondent group to its "
+                             'bands, e.g. {warga: ["12-17", "18-29", "30+"]}')
+    bands: dict[str, tuple[AgeBand, ...]] = {}
+    for group, labels in raw.items():
+        parsed = []
+        for label in labels if isinstance(labels, list) else [labels]:
+            match = _BAND.match(str(label))
+            if not match:
+                raise SentimentError(f"programme.yaml: age band {label!r} of {group} is not "
+                                     "like '15-17' or '60+'")
+            parsed.append(AgeBand(float(match[1]), float(match[2]) if match[2] else math.inf,
+                                  str(label).strip()))
+        bands[str(group)] = tuple(parsed)
+    return bands
+
+
+def age_bands() -> dict[str, tuple[AgeBand, ...]]:
+    """`programme.yaml` `age_bands:` per respondent group, in order.
+
+    Written as labels: `["12-14", "15-17", "25+"]`; `N+` is open-ended.
+    """
+    return programme().age_bands
+
+
+def age_band(group: str, age: float | None, bands: dict[str, tuple[AgeBand, ...]]) -> str | None:
+    """The band of `age` for this group; ten-year bands when the programme declares none.
+    An age outside every declared band (below the first, in a gap, above the last closed
+    one) has none: the views show it as `unknown`."""
+    if age is None or (isinstance(age, float) and math.isnan(age)):
+        return None
+    if group in bands:
+        return next((b.label for b in bands[group] if b.low <= age <= b.high), None)
+    low = int(age // 10 * 10)
+    return f"{low}-{low + 9}"
+
+
 def report_questions() -> ReportQuestions:
-    raw = _programme().get("report") or {}
-    return ReportQuestions(raw.get("participation"), raw.get("safety"))
-
-
-def programme_max_file_mb() -> int | None:
-    """`programme.yaml` `max_file_mb`: the largest export file accepted (None: the default)."""
-    try:
-        value = _programme().get("max_file_mb")
-    except SentimentError:  # no programme folder at all: the readers' default applies
-        return None
-    if value is None:
-        return None
-    if not isinstance(value, int) or value < 1:
-        raise SentimentError(f"programme.yaml: max_file_mb {value!r} is not a positive whole number")
-    return value
+    return programme().report

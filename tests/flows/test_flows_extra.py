@@ -71,8 +71,10 @@ def test_file_size_limit_comes_from_the_programme_or_the_option(tmp_path: Path) 
     from typer.testing import CliRunner
 
     from sentiment.cli import app
+    from sentiment.study import programme
 
-    assert Settings.resolve(key=TEST_KEY).max_file_bytes == 200 * 1024 * 1024  # programme.yaml
+    assert programme().max_file_bytes == 200 * 1024 * 1024  # the bundled programme.yaml
+    assert Settings.resolve(key=TEST_KEY).max_file_bytes is None  # no option: the programme's
     assert Settings.resolve(max_file_mb=1, key=TEST_KEY).max_file_bytes == 1024 * 1024
     folder = tmp_path / "in"
     folder.mkdir()

@@ -79,3 +79,47 @@ def test_period_wave_rows_reach_dim_wave(db_url: str) -> None:
                                     "WHERE wave_id LIKE '2030%' ORDER BY wave_id")).all()
     assert [r[0] for r in rows] == ["2030-08", "2030Q3"]
     assert rows[0][1] == "Agustus 2030" and str(rows[1][3])[:10] == "2030-09-30"
+
+
+def test_programme_yaml_is_read_typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sentiment.study import AgeBand, programme
+    from sentiment.validate.reference import waves_timezone
+
+    folder = tmp_path / "p"
+    init_programme(folder, title="Uji")
+    monkeypatch.setenv("SENTIMENT_SCHEMAS_DIR", str(folder))
+    first = programme()
+    assert (first.id, first.title, first.language, first.max_file_bytes) == ("p", "Uji", "id", 200 * 2**20)
+    assert first.age_bands == {} and first.report.participation is None
+    text = (folder / "programme.yaml").read_text(encoding="utf-8")
+    (folder / "programme.yaml").write_text(
+        text.replace("age_bands: {}", 'age_bands: {warga: ["12-17", "60+"]}')
+        .replace("timezone: Asia/Jakarta", "timezone: Asia/Makassar"), encoding="utf-8")
+    (folder / "waves.yaml").write_text(
+        (folder / "waves.yaml").read_text(encoding="utf-8").replace("timezone: Asia/Jakarta\n", ""),
+        encoding="utf-8")
+    again = programme()  # the changed file is read again
+    assert again.age_bands["warga"] == (AgeBand(12, 17, "12-17"), AgeBand(60, float("inf"), "60+"))
+    assert waves_timezone() == "Asia/Makassar"  # waves.yaml has none: the programme's
+    (folder / "programme.yaml").write_text(text.replace("max_file_mb: 200", "max_file_mb: lots"),
+                                           encoding="utf-8")
+    with pytest.raises(SentimentError, match=r"^programme.yaml: max_file_mb must be a positive"):
+        programme()
+
+
+def test_programme_size_limit_refuses_a_larger_export(tmp_path: Path) -> None:
+    from sentiment.flows import steps
+    from sentiment.settings import Settings
+
+    folder = tmp_path / "p"
+    init_programme(folder)
+    text = (folder / "programme.yaml").read_text(encoding="utf-8")
+    (folder / "programme.yaml").write_text(text.replace("max_file_mb: 200", "max_file_mb: 0.001"),
+                                           encoding="utf-8")
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "big.csv").write_text("tanggal,persetujuan\n" + "2026-01-05,ya\n" * 200, encoding="utf-8")
+    rows = steps.ingest(exports, Settings.resolve(f"sqlite:///{tmp_path / 'w.db'}", folder,
+                                                  key=b"test-key-not-secret-0123456789"))
+    assert rows[0]["loaded"] == 0 and rows[0]["status"].startswith("failed: big.csv"), rows
+    assert "above the limit" in rows[0]["status"]

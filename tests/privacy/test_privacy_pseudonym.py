@@ -13,6 +13,7 @@ import pytest
 from sentiment import settings as settings_module
 from sentiment.errors import MissingKeyError
 from sentiment.privacy.pseudonym import (
+    identity_kind,
     key_fingerprint,
     load_key,
     normalise_name,
@@ -250,3 +251,13 @@ def test_vectorised_keys_accept_numeric_identity_columns(form):
     keys = respondent_keys(frame, form, KEY)
     assert keys.iloc[0] == respondent_key({"nik": "3171 0000 0000 0001"}, form, KEY)
     assert keys.iloc[1] == respondent_key({"nama": "B"}, form, KEY)
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("nik", "nik"), ("nomor_ktp", "nik"), ("telepon", "phone"), ("no_hp", "phone"),
+    ("nohp", "phone"), ("nomor_wa", "phone"), ("phone_number", "phone"), ("nama", "name"),
+    # words, not letters inside words: these are names (a phone normaliser refuses them)
+    ("nama_warga", "name"), ("teknik_kerja", "name"), ("kode_kawasan", "name"),
+])
+def test_identity_kind_reads_whole_words_of_the_field_name(name: str, kind: str) -> None:
+    assert identity_kind(name) == kind

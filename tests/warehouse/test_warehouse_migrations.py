@@ -126,3 +126,34 @@ def test_roles_migration_keeps_loaded_rows_both_ways(db_url):
             assert conn.execute(sa.text("PRAGMA foreign_key_check")).all() == []
     assert areas and "unknown" not in areas
     engine.dispose()
+
+
+def test_sub_area_migration_keeps_codes_and_refuses_to_lose_names(db_url):
+    """0009 renames `rt` to `sub_area` and stores it as text: numbers survive down and up,
+    and a named sub-area (which an integer column cannot hold) stops the downgrade."""
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "export"))
+    from export_fixtures import build_warehouse
+
+    build_warehouse(db_url)
+    engine = db.get_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE fact_response SET sub_area = '3' WHERE response_id = 1"))
+    db.downgrade(engine, "0008")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT rt FROM fact_response WHERE response_id = 1")).scalar_one() == 3
+    db.upgrade(engine)
+    with engine.begin() as conn:
+        stored = dict(conn.execute(sa.text("SELECT response_id, sub_area FROM fact_response")).all())
+        conn.execute(sa.text("UPDATE fact_response SET sub_area = 'Dusun A' WHERE response_id = 2"))
+    assert stored[1] == "3" and stored[2] is None
+    with pytest.raises(RuntimeError, match="sub-areas are names"):
+        db.downgrade(engine, "0007")
+    with engine.connect() as conn:  # nothing changed
+        assert conn.execute(sa.text("SELECT sub_area FROM fact_response WHERE response_id = 2")
+                            ).scalar_one() == "Dusun A"
+    engine.dispose()

@@ -154,7 +154,7 @@ def _age_bands(registry: FormRegistry) -> dict[str, list[str]]:
     from sentiment.study import age_band, age_bands
 
     declared = age_bands()
-    bands: dict[str, list[str]] = {g: [label for _, label in b] for g, b in declared.items()}
+    bands: dict[str, list[str]] = {g: [band.label for band in b] for g, b in declared.items()}
     for form in registry.forms:
         name = form.role("age")
         age = form.field(name) if name else None

@@ -93,8 +93,10 @@ def read(path: Path, settings: Settings):
     """The file's RawBatch, or the InputError saying why it cannot be used: returned, not
     raised, because one unusable file is an outcome of the run, not a crash of it."""
     from sentiment.forms.readers import ReadLimits, read_export
+    from sentiment.study import programme
 
-    limits = ReadLimits(max_file_bytes=settings.max_file_bytes) if settings.max_file_bytes else None
+    largest = settings.max_file_bytes or programme().max_file_bytes
+    limits = ReadLimits(max_file_bytes=largest) if largest else None
     try:
         return read_export(path, limits=limits)
     except InputError as exc:
@@ -176,14 +178,9 @@ def score_chunks(texts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 def declared_languages(form) -> dict[str, str | None]:
     """Declared language of each free-text field: the field's, the form's, else the
     programme's `language:` (None when nobody declared one)."""
-    from sentiment.config import load_yaml
-    from sentiment.errors import SentimentError
+    from sentiment.study import programme
 
-    try:
-        programme = load_yaml("programme.yaml") or {}
-    except SentimentError:
-        programme = {}
-    default = getattr(form, "language", None) or programme.get("language")
+    default = getattr(form, "language", None) or programme().language
     return {f.name: getattr(f, "language", None) or default for f in form.free_text_fields}
 
 

@@ -135,6 +135,9 @@ field name or null). area: its value is an areas.yaml code (gives the side); sid
 question that names the side directly; sub_area, interview_date and age are kept on the
 response only (never published as answers: together they could single a person out)."""
 RESPONSE_ONLY_ROLES = ("sub_area", "interview_date", "age")
+LIST_ROLES = ("identity", "text")
+"""Roles played by a list of fields: identity (hashed into the pseudonym, in order; none:
+one respondent per submission) and text (typed-in questions to score, as `free_text`)."""
 
 
 class Form(BaseModel):
@@ -162,24 +165,42 @@ class Form(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _identity_from_roles(cls, data: Any) -> Any:
-        """`roles: {identity: [...]}` (as `forms import` writes it) is `identity_fields`."""
-        if isinstance(data, dict) and not data.get("identity_fields"):
-            identity = (data.get("roles") or {}).get("identity")
-            if identity:
-                data = {**data, "identity_fields": identity}
+    def _list_roles(cls, data: Any) -> Any:
+        """`roles: {identity: [...]}` (as `forms import` writes it) is `identity_fields`;
+        `roles: {text: [...]}` makes those typed-in questions free text (scored). A single
+        field for a list role is a list of one."""
+        if not isinstance(data, dict) or not isinstance(data.get("roles"), dict):
+            return data
+        roles = {k: [v] if k in LIST_ROLES and isinstance(v, str) else v
+                 for k, v in data["roles"].items()}
+        data = {**data, "roles": roles}
+        if not data.get("identity_fields") and roles.get("identity"):
+            data["identity_fields"] = roles["identity"]
+        text = roles.get("text") or []
+        if isinstance(data.get("fields"), list):
+            data["fields"] = [
+                {**f, "type": "free_text"}
+                if isinstance(f, dict) and f.get("name") in text and f.get("type") == "text" else f
+                for f in data["fields"]]
         return data
 
     @model_validator(mode="after")
     def _roles_name_fields(self) -> Form:
         names = {f.name for f in self.fields}
-        unknown = [r for r in self.roles if r not in (*ROLES, "identity")]
+        known = (*ROLES, *LIST_ROLES)
+        unknown = [r for r in self.roles if r not in known]
         if unknown:
-            raise ValueError(f"unknown role {unknown[0]!r} (roles: {', '.join(ROLES)}, identity)")
+            raise ValueError(f"unknown role {unknown[0]!r} (roles: {', '.join(known)})")
         for role, value in self.roles.items():
             for name in value if isinstance(value, list) else [value]:
                 if name is not None and name not in names:
                     raise ValueError(f"role {role!r} names {name!r}, which is not a field of the form")
+        for name in self.roles.get("text") or []:
+            field = self.field(name)
+            if field.type != "free_text" or field.pii:
+                kind = "a personal" if field.pii else f"a {field.type}"
+                raise ValueError(f"role 'text' names {name!r}, {kind} question "
+                                 "(only typed-in answers that are not personal data are scored)")
         return self
 
     def role(self, name: str) -> str | None:

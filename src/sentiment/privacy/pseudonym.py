@@ -101,12 +101,19 @@ def normalise_name(value: str) -> str:
     return " ".join(w for w in words if w)
 
 
+_NIK_WORDS = frozenset({"nik", "ktp"})
+_PHONE_WORDS = frozenset({"telepon", "telp", "tel", "phone", "hp", "wa", "whatsapp", "mobile",
+                          "ponsel"})
+
+
 def identity_kind(field_name: str) -> IdentityKind:
-    """Which normaliser an identity field needs, from its name."""
-    name = field_name.casefold()
-    if "nik" in name or "ktp" in name:
+    """Which normaliser an identity field needs, from the words of its name (`no_hp`,
+    `nohp`, `phone_number`; whole words only: `nama_warga` is a name, not a WhatsApp number)."""
+    words = {w for w in re.split(r"[^0-9a-z]+", field_name.casefold()) if w}
+    words |= {w.removeprefix(p) for w in words for p in ("nomor", "no") if w.startswith(p)}
+    if words & _NIK_WORDS:
         return "nik"
-    if any(t in name for t in ("telepon", "telp", "phone", "hp", "wa")):
+    if words & _PHONE_WORDS:
         return "phone"
     return "name"
 

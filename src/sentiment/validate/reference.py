@@ -80,7 +80,10 @@ def period_wave(wave_id: str) -> Wave:
 
 
 def waves_timezone() -> str:
-    return str(load_yaml("waves.yaml").get("timezone") or TIMEZONE)
+    """The time zone wave dates are counted in: waves.yaml's, else programme.yaml's."""
+    from sentiment.study import programme
+
+    return str(load_yaml("waves.yaml").get("timezone") or programme().timezone or TIMEZONE)
 
 
 def _as_date(value: object) -> dt.date:

@@ -337,6 +337,18 @@ def _integers(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype("Float64").round().astype("Int64")
 
 
+def _codes(series: pd.Series) -> pd.Series:
+    """Answers as text codes: a whole number without its `.0` (an integer question read as
+    float), anything else as written; missing stays None."""
+    def code(value: object) -> str | None:
+        if pd.isna(value):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip() or None
+    return series.astype(object).map(code)
+
+
 def _role(frame: pd.DataFrame, form: Form, role: str) -> pd.Series:
     """The column of the field playing `role` (all null when the form has none)."""
     name = form.role(role)
@@ -359,7 +371,7 @@ def response_frame(new: pd.DataFrame, form: Form, batch_id: int) -> pd.DataFrame
         "form_id": form.form_id, "form_version": form.version,
         "submission_id": new["_submission_id"], "respondent_key": new["_respondent_key"],
         "wave_id": new["_wave_id"], "area": _role(new, form, "area"),
-        "rt": _integers(_role(new, form, "sub_area")),
+        "sub_area": _codes(_role(new, form, "sub_area")),
         "side": new["_side"], "respondent_group": group,
         "gender": _role(new, form, "gender"), "age": age,
         "age_band": age.astype(object).map(bands),

@@ -123,7 +123,8 @@ class FactResponse(Base):
     wave_id: Mapped[str] = mapped_column(ForeignKey("dim_wave.wave_id"))
     # The form's area question (areas.yaml code) and its side; NULL when the form has none.
     area: Mapped[str | None] = mapped_column(ForeignKey("dim_area.code"))
-    rt: Mapped[int | None] = mapped_column(Integer)
+    # The form's sub-area question (a code as answered: a number or a name); never published.
+    sub_area: Mapped[str | None] = mapped_column(String(64))
     side: Mapped[str | None] = mapped_column(String(16))
     respondent_group: Mapped[str] = mapped_column(String(16))
     gender: Mapped[str | None] = mapped_column(String(4))
