@@ -118,6 +118,15 @@ def test_cli_writes_the_documented_columns_and_refuses_bad_input(tmp_path: Path)
                                       "--output", str(out)])
     assert result.exit_code == 1 and "row 3" in result.output and "zzz" in result.output
     assert "Traceback" not in result.output
+    # a coded answer the machine did not score (another language) corrects nothing
+    frame = pd.read_csv(scores, dtype=str)
+    frame.loc[0, "sentiment"] = ""
+    frame.to_csv(scores, index=False)
+    result = CliRunner().invoke(app, ["estimate", "--scores", str(scores), "--coded", str(coded),
+                                      "--output", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    counts = pd.read_csv(out)
+    assert (counts["n_scored"] == 299).all() and (counts["n_coded"] <= 100).all()
 
 
 @pytest.mark.parametrize("label", ["bagus", ""])

@@ -34,7 +34,8 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
 def estimate_frame(scores: pd.DataFrame, coded: pd.DataFrame, id_column: str, label_column: str,
                    by: str | None, alpha: float, coded_name: str = "coded") -> pd.DataFrame:
     """One row per group and label (see COLUMNS). Answers without a machine label (blank, or
-    another language) are not scored and count nowhere; coded ids must be among the scored."""
+    another language) are not scored and count nowhere, also when coded; a coded id missing
+    from the scores file is an error."""
     from sentiment.analysis.ppi import ppi_share
     from sentiment.nlp.labels import LABEL_ALIASES, LABELS
 
@@ -48,13 +49,13 @@ def estimate_frame(scores: pd.DataFrame, coded: pd.DataFrame, id_column: str, la
         row = int(bad.index[0]) + 2  # the header is row 1
         raise InputError(coded_name, f"unknown label {bad[label_column].iloc[0]!r}; use "
                          "positif/netral/negatif", row=row, field=label_column)
+    unknown = human[~human[id_column].isin(set(scores[id_column]))]
+    if len(unknown):
+        raise InputError(coded_name, f"id {unknown[id_column].iloc[0]!r} is not in the scores file",
+                         row=int(unknown.index[0]) + 2, field=id_column)
+    # coded answers the machine did not score (blank, another language) correct nothing
     joined = human[[id_column, "human"]].merge(
-        scored[[id_column, "sentiment", *([by] if by else [])]], on=id_column, how="left",
-        indicator=True)
-    missing = joined[joined["_merge"] == "left_only"]
-    if len(missing):
-        raise InputError(coded_name, f"id {missing[id_column].iloc[0]!r} is not a scored answer",
-                         row=int(missing.index[0]) + 2, field=id_column)
+        scored[[id_column, "sentiment", *([by] if by else [])]], on=id_column, how="inner")
     groups = [("all", scored, joined)]
     if by:
         groups += [(str(g), part, joined[joined[by] == g]) for g, part in scored.groupby(by)]
