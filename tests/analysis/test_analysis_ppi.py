@@ -128,3 +128,15 @@ def test_unknown_human_label_names_the_row(tmp_path: Path, label: str):
     result = CliRunner().invoke(app, ["estimate", "--scores", str(scores), "--coded", str(bad),
                                       "--output", str(tmp_path / "o.csv")])
     assert result.exit_code == 1 and "row 3" in result.output and "unknown label" in result.output
+
+
+def test_too_few_coded_answers_use_the_coded_answers_alone():
+    """With one coded answer the rectifier has no spread: a PPI interval would be as narrow as
+    the machine's own; below MIN_CODED the Wilson interval of the coded answers is reported."""
+    from sentiment.analysis.ppi import MIN_CODED
+
+    machine = np.array(["positif"] * 50 + ["negatif"] * 50)
+    est = ppi_share(machine, machine[:1], np.array(["positif"]), "positif")
+    assert est.method == "classical" and est.n_coded == 1 and est.ci_high - est.ci_low > 0.5
+    sample = np.arange(0, 100, 100 // MIN_CODED)[:MIN_CODED]
+    assert ppi_share(machine, machine[sample], machine[sample], "positif").method == "ppi"
