@@ -91,4 +91,15 @@ def test_too_few_coded_answers_use_the_coded_answers_alone():
     est = ppi_share(machine, machine[:1], np.array(["positif"]), "positif")
     assert est.method == "classical" and est.n_coded == 1 and est.ci_high - est.ci_low > 0.5
     sample = np.arange(0, 100, 100 // MIN_CODED)[:MIN_CODED]
-    assert ppi_share(machine, machine[sample], machine[sample], "positif").method == "ppi"
+    human = machine[sample].copy()
+    human[0] = "netral" if human[0] != "netral" else "positif"  # one disagreement: a spread
+    assert ppi_share(machine, machine[sample], human, "positif").method == "ppi"
+
+
+def test_a_label_nobody_used_gets_an_interval_not_a_point():
+    """Machine and coders never say `negatif`: the PPI variance is 0 and its interval [0, 0];
+    the coded answers' Wilson interval admits a small share instead."""
+    machine = np.array(["positif", "netral"] * 150)
+    sample = np.arange(0, 300, 3)
+    est = ppi_share(machine, machine[sample], machine[sample], "negatif")
+    assert est.method == "classical" and est.estimate == 0.0 and 0.02 < est.ci_high < 0.05
