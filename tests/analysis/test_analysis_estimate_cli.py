@@ -109,6 +109,9 @@ def test_a_group_without_coded_answers_is_marked_uncorrected(tmp_path: Path):
      "row 3, field 'sentiment': unknown machine label 'great'"),
     ("scores", "id,text\na001,x\n", "field 'sentiment': no column 'sentiment'"),
     ("scores", "id,text,sentiment\na001,x,\n", "no answer has a sentiment"),
+    ("scores", "id,text,sentiment\na001,x,positif\na001,y,netral\n",
+     "row 3, field 'id': id 'a001' appears twice"),
+    ("coded", "answer,sentiment\na001,positif\n", "field 'id': no column 'id'"),
 ])
 def test_bad_input_is_one_line_naming_file_row_and_column(tmp_path: Path, which: str,
                                                           content: str, expected: str):
@@ -120,3 +123,15 @@ def test_bad_input_is_one_line_naming_file_row_and_column(tmp_path: Path, which:
     assert result.exit_code == 1
     assert result.output.startswith(f"error: {bad}") and expected in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    (["--by", "rw"], "field 'rw': no column 'rw'"),
+    (["--alpha", "1.5"], "--alpha: must be between 0 and 1"),
+])
+def test_bad_options_are_one_line(tmp_path: Path, options: list[str], expected: str):
+    scores, coded, _ = _files(tmp_path, 9)
+    result = CliRunner().invoke(app, ["estimate", "--scores", str(scores), "--coded", str(coded),
+                                      "--output", str(tmp_path / "o.csv"), *options])
+    assert result.exit_code == 1 and expected in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
