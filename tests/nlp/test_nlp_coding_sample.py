@@ -64,3 +64,34 @@ def test_unknown_stratum_is_a_one_line_error(loaded: str, tmp_path: Path):
     result = CliRunner().invoke(app, ["coding", "sample", "--wave", "2025-05", "--by", "gender",
                                       "--out", str(tmp_path / "x.csv"), "--db", loaded])
     assert result.exit_code == 1 and "--by accepts" in result.output
+
+
+def test_the_coded_sample_corrects_the_wave_through_estimate(loaded: str, tmp_path: Path):
+    """The path docs/method.md §10 describes: sample → coders fill `label` → the wave's scored
+    answers from v_text_scores → `sentiment estimate`, per side."""
+    from sentiment.cli import app
+
+    runner = CliRunner()
+    sheet = tmp_path / "coding.csv"
+    assert runner.invoke(app, ["coding", "sample", "--wave", "2025-05", "--n", "40", "--by",
+                               "side", "--out", str(sheet), "--db", loaded, "-q"]).exit_code == 0
+    scored = tmp_path / "scored.csv"
+    result = runner.invoke(app, ["query", "SELECT text_id, side, sentiment FROM v_text_scores "
+                                 "WHERE wave_id = '2025-05'", "--db", loaded, "-f", "csv",
+                                 "-o", str(scored)])
+    assert result.exit_code == 0, result.output
+    machine = pd.read_csv(scored, dtype=str, keep_default_na=False).set_index("text_id")
+    codes = pd.read_csv(sheet, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    codes["label"] = "negatif"  # coders who read every drawn answer as a complaint
+    codes.to_csv(sheet, index=False, encoding="utf-8-sig")
+    out = tmp_path / "estimate.csv"
+    result = runner.invoke(app, ["estimate", "--scores", str(scored), "--coded", str(sheet),
+                                 "--id-column", "text_id", "--label-column", "label",
+                                 "--by", "side", "--output", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out).set_index(["by", "label"])
+    n_scored = int((machine["sentiment"] != "").sum())
+    assert frame.loc[("all", "negatif"), "n_scored"] == n_scored
+    assert frame.loc[("all", "negatif"), "n_coded"] == len(codes)
+    assert frame.loc[("all", "negatif"), "estimate"] > frame.loc[("all", "negatif"), "machine_share"]
+    assert set(frame.index.get_level_values("by")) == {"all", "barat", "timur"}

@@ -9,8 +9,11 @@ answers and human values y on n randomly coded ones:
     variance = var(f over N) / N + var(y - f over n) / n
 
 and a normal interval. When the machine adds nothing (the interval is not narrower than the
-plain human one), the classical estimate from the coded answers alone is reported instead.
-The one assumption: the coded answers are a simple random sample of the scored ones.
+plain human one), or the rectifier's spread is not measured (fewer than MIN_CODED coded
+answers, or all rectifiers equal, e.g. no coder disagreed with the machine about this label:
+the normal interval would be too narrow, down to [0, 0] for a label nobody used), the
+classical estimate from the coded answers alone is reported instead. The one assumption: the coded answers are a simple random sample of
+the scored ones.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
+
+# Below this many coded answers the rectifier's variance is too poorly known for a normal
+# interval (with one coded answer it is zero): the coded answers alone are used.
+MIN_CODED = 10
 
 
 @dataclass(frozen=True)
@@ -45,20 +52,23 @@ def ppi_mean(machine_all: np.ndarray, machine_coded: np.ndarray, human_coded: np
     big_n, n = len(f_all), len(y_n)
     if n == 0 or big_n == 0:
         raise ValueError("a prediction-powered estimate needs scored and coded answers")
+    if len(f_n) != n:
+        raise ValueError("machine and human values of the coded answers differ in length")
     rectifier = y_n - f_n
-    estimate = float(f_all.mean() + rectifier.mean())
+    machine = float(f_all.mean())
+    classical = Estimate(*classical_mean(y_n, alpha, bounds), machine, big_n, n, "classical")
+    if n < MIN_CODED or np.ptp(rectifier) == 0:
+        return classical  # the rectifier's spread is not measured: no honest PPI interval
+    estimate = machine + float(rectifier.mean())
     var_all = f_all.var(ddof=1) if big_n > 1 else 0.0
-    var_rect = rectifier.var(ddof=1) if n > 1 else 0.0
-    half = _z(alpha) * math.sqrt(var_all / big_n + var_rect / n)
-    classical = classical_mean(y_n, alpha, bounds)
+    half = _z(alpha) * math.sqrt(var_all / big_n + rectifier.var(ddof=1) / n)
     low, high = estimate - half, estimate + half
     if bounds:
         estimate = min(max(estimate, bounds[0]), bounds[1])
         low, high = max(low, bounds[0]), min(high, bounds[1])
-    if high - low >= classical[2] - classical[1]:
-        return Estimate(classical[0], classical[1], classical[2], float(f_all.mean()), big_n, n,
-                        "classical")
-    return Estimate(estimate, low, high, float(f_all.mean()), big_n, n, "ppi")
+    if high - low >= classical.ci_high - classical.ci_low:
+        return classical  # the machine adds nothing
+    return Estimate(estimate, low, high, machine, big_n, n, "ppi")
 
 
 def classical_mean(values: np.ndarray, alpha: float = 0.05,

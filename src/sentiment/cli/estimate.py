@@ -31,31 +31,65 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def estimate_frame(scores: pd.DataFrame, coded: pd.DataFrame, id_column: str, label_column: str,
-                   by: str | None, alpha: float, coded_name: str = "coded") -> pd.DataFrame:
-    """One row per group and label (see COLUMNS). Answers without a machine label (blank, or
-    another language) are not scored and count nowhere, also when coded; a coded id missing
-    from the scores file is an error."""
-    from sentiment.analysis.ppi import ppi_share
-    from sentiment.nlp.labels import LABEL_ALIASES, LABELS
+def _first_row(mask: pd.Series) -> int:
+    """The file row of the first True in `mask` (index as read; the header is row 1)."""
+    return int(mask[mask].index[0]) + 2
 
-    scored = scores[scores["sentiment"].str.strip() != ""]
-    if scored[id_column].duplicated().any():
-        raise InputError("scores", f"column {id_column!r} repeats an id: each answer once")
-    human = coded[[id_column, label_column]].copy()
-    human["human"] = human[label_column].str.strip().str.lower().map(LABEL_ALIASES)
-    bad = human[human["human"].isna()]
-    if len(bad):
-        row = int(bad.index[0]) + 2  # the header is row 1
-        raise InputError(coded_name, f"unknown label {bad[label_column].iloc[0]!r}; use "
-                         "positif/netral/negatif", row=row, field=label_column)
-    unknown = human[~human[id_column].isin(set(scores[id_column]))]
-    if len(unknown):
-        raise InputError(coded_name, f"id {unknown[id_column].iloc[0]!r} is not in the scores file",
-                         row=int(unknown.index[0]) + 2, field=id_column)
-    # coded answers the machine did not score (blank, another language) correct nothing
-    joined = human[[id_column, "human"]].merge(
-        scored[[id_column, "sentiment", *([by] if by else [])]], on=id_column, how="inner")
+
+def _labels(values: pd.Series, name: str, column: str, what: str) -> pd.Series:
+    """positif/netral/negatif from any spelling the project accepts; else one error line."""
+    from sentiment.nlp.labels import LABEL_ALIASES
+
+    labels = values.str.strip().str.lower().map(LABEL_ALIASES)
+    bad = labels.isna()
+    if bad.any():
+        value = values[bad].iloc[0]
+        message = (f"no {what} label (code it, or remove the row: skipping the hard answers "
+                   "biases the estimate)" if not value.strip() else
+                   f"unknown {what} label {value!r}; use positif/netral/negatif")
+        raise InputError(name, message, row=_first_row(bad), field=column)
+    return labels
+
+
+def _unique_ids(frame: pd.DataFrame, name: str, id_column: str) -> None:
+    repeated = frame[id_column].duplicated()
+    if repeated.any():
+        raise InputError(name, f"id {frame[id_column][repeated].iloc[0]!r} appears twice: each "
+                         "answer once", row=_first_row(repeated), field=id_column)
+
+
+def estimate_frame(scores: pd.DataFrame, coded: pd.DataFrame, id_column: str, label_column: str,
+                   by: str | None, alpha: float, coded_name: str = "coded",
+                   scores_name: str = "scores") -> pd.DataFrame:
+    """One row per group and label (see COLUMNS). Answers without a machine label (blank, or
+    another language) are outside the scored population: they count in no share, and a coded
+    one is left out of the correction (the command prints how many). Every coded id must be in
+    the scores file."""
+    from sentiment.analysis.ppi import ppi_share
+    from sentiment.nlp.labels import LABELS
+
+    scores = scores.reset_index(drop=True).fillna("")
+    coded = coded.reset_index(drop=True).fillna("")
+    scores[id_column] = scores[id_column].str.strip()
+    coded[id_column] = coded[id_column].str.strip()
+    _unique_ids(scores, scores_name, id_column)
+    is_scored = scores["sentiment"].str.strip() != ""
+    if not is_scored.any():
+        raise InputError(scores_name, "no answer has a sentiment: nothing to estimate",
+                         field="sentiment")
+    scored = scores[is_scored].copy()
+    scored["sentiment"] = _labels(scored["sentiment"], scores_name, "sentiment", "machine")
+    _unique_ids(coded, coded_name, id_column)
+    unknown = ~coded[id_column].isin(set(scores[id_column]))
+    if unknown.any():
+        raise InputError(coded_name, f"id {coded[id_column][unknown].iloc[0]!r} is not in "
+                         f"{scores_name}", row=_first_row(unknown), field=id_column)
+    if by:
+        scored[by] = scored[by].str.strip().replace("", "unknown")
+    coded = coded[coded[id_column].isin(set(scored[id_column]))]
+    human = coded[[id_column]].assign(human=_labels(coded[label_column], coded_name, label_column,
+                                                    "human"))
+    joined = human.merge(scored[[id_column, "sentiment", *([by] if by else [])]], on=id_column)
     groups = [("all", scored, joined)]
     if by:
         groups += [(str(g), part, joined[joined[by] == g]) for g, part in scored.groupby(by)]
@@ -90,9 +124,11 @@ def estimate(
             raise InputError("--alpha", "must be between 0 and 1")
         machine = _read(scores, [id_column, "sentiment", *([by] if by else [])])
         human = _read(coded, [id_column, label_column])
-        frame = estimate_frame(machine, human, id_column, label_column, by, alpha, str(coded))
+        frame = estimate_frame(machine, human, id_column, label_column, by, alpha, str(coded),
+                               str(scores))
         output.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(output, index=False)
+    _note_unscored(machine, human, id_column, scores)
     if quiet:
         return
     table = Table(title=f"Corrected shares ({1 - alpha:.0%} intervals) → {output}")
@@ -104,6 +140,22 @@ def estimate(
         table.add_row(r.by, r.label, value, interval, f"{r.machine_share:.1%}", str(r.n_scored),
                       str(r.n_coded), r.method)
     err_console.print(table)
+
+
+def _note_unscored(machine: pd.DataFrame, human: pd.DataFrame, id_column: str,
+                   scores: Path) -> None:
+    """Never silent: how many answers had no sentiment and were left out (shown with --quiet)."""
+    blank = machine["sentiment"].str.strip() == ""
+    if not blank.any():
+        return
+    languages = ""
+    if "language" in machine.columns:
+        counts = machine.loc[blank, "language"].str.strip().replace("", "blank").value_counts()
+        languages = " (" + ", ".join(f"{lang} {n}" for lang, n in counts.items()) + ")"
+    left_out = int(human[id_column].str.strip().isin(set(machine.loc[blank, id_column].str.strip())).sum())
+    err_console.print(f"note: {scores}: {int(blank.sum())} of {len(machine)} answers have no "
+                      f"sentiment{languages} and count in no share; {left_out} of them coded, "
+                      "left out of the correction", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
