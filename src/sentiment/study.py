@@ -64,6 +64,13 @@ class ReportQuestions:
 
     participation: str | None = None
     safety: str | None = None
+    # Where and for whom, in the report's own words (Bahasa): "Jembatan Kali Pasir".
+    place: str | None = None
+    audience: str | None = None  # "Bhabinkamtibmas dan tokoh masyarakat"
+    total_side: str = "Semua wilayah"  # the label of the total over sides
+    # Capitalised words that are not anybody's name (places, institutions): quotes with them
+    # are not held back as possibly naming someone.
+    proper_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,8 @@ def _parse_programme(path: str, mtime: float) -> Programme:
         raise SentimentError("programme.yaml: expected `key: value` lines (id, title, language, ...)")
     report = raw.get("report") or {}
     if not isinstance(report, dict):
-        raise SentimentError("programme.yaml: `report:` takes `participation:` and `safety:`")
+        raise SentimentError("programme.yaml: `report:` takes `participation:`, `safety:`, "
+                             "`place:`, `audience:`, `total_side:` and `proper_words:`")
     size = raw.get("max_file_mb")
     if size is not None and (isinstance(size, bool) or not isinstance(size, int | float) or size <= 0):
         raise SentimentError(f"programme.yaml: max_file_mb must be a positive number of MB (got {size!r})")
@@ -107,9 +115,20 @@ def _parse_programme(path: str, mtime: float) -> Programme:
         id=_text(raw.get("id")), title=_text(raw.get("title")),
         language=_text(raw.get("language")), timezone=_text(raw.get("timezone")),
         age_bands=_age_bands(raw.get("age_bands") or {}),
-        report=ReportQuestions(_text(report.get("participation")), _text(report.get("safety"))),
+        report=_report(report),
         max_file_mb=float(size) if size is not None else None,
     )
+
+
+def _report(raw: dict) -> ReportQuestions:
+    words = raw.get("proper_words") or []
+    if isinstance(words, str) or not isinstance(words, list):
+        raise SentimentError("programme.yaml: `report: proper_words:` is a list of words")
+    return ReportQuestions(
+        participation=_text(raw.get("participation")), safety=_text(raw.get("safety")),
+        place=_text(raw.get("place")), audience=_text(raw.get("audience")),
+        total_side=_text(raw.get("total_side")) or ReportQuestions.total_side,
+        proper_words=tuple(str(w) for w in words))
 
 
 def _text(value: object) -> str | None:

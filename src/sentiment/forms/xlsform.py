@@ -317,7 +317,17 @@ def _field(child: dict[str, Any], kind: str, path: tuple[str, ...], default: str
         if not choices:
             notes.append(f"question {name!r}: choices come from a file or filter; none imported")
         out["choices"] = [_choice(c, default) for c in choices]
+        if kind == "select_one" and _is_scale(out["choices"]):
+            out["type"] = "likert"  # an agreement scale: the index can use it (review direction)
+            notes.append(f"question {name!r}: choices 1..{len(choices)} read as a Likert scale; "
+                         "add `reverse: true` if agreeing means more tension")
     return out
+
+
+def _is_scale(choices: list[dict[str, Any]]) -> bool:
+    """Choice names 1, 2, …, k (3 ≤ k ≤ 11) in order: a rating scale."""
+    values = [c["value"] for c in choices]
+    return 3 <= len(values) <= 11 and values == [str(i) for i in range(1, len(values) + 1)]
 
 
 def _choice(raw: dict[str, Any], default: str) -> dict[str, Any]:
@@ -338,8 +348,12 @@ def guess_roles(fields: list[dict[str, Any]]) -> dict[str, Any]:
                 return str(f["name"])
         return None
 
-    dates = [f["name"] for f in fields if f["type"] in ("date",)]
-    interview = first(_DATE, "date") or (dates[0] if dates else None)
+    # A question the enumerator answers beats the device's `today`.
+    asked = [f for f in fields if "today" not in (f.get("aliases") or [])]
+    dates = [f["name"] for f in (*asked, *fields) if f["type"] in ("date",)]
+    interview = (next((str(f["name"]) for f in asked if f["type"] == "date"
+                       and _DATE.search(f["name"])), None)
+                 or first(_DATE, "date") or (dates[0] if dates else None))
     identity = [f["name"] for f in fields if f["type"] in ("text", "free_text", "integer")
                 and _IDENTITY.search(f["name"])]
     return {

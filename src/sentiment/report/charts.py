@@ -19,10 +19,25 @@ from sentiment.report.data import TopicRow, Wave  # noqa: E402
 from sentiment.report.participation import SafetyRow  # noqa: E402
 
 # Line style, marker and fill tell the series apart; colour only helps (Okabe–Ito palette).
-SIDE_STYLE = {
-    "barat": {"color": "#0072B2", "linestyle": "-", "marker": "o"},
-    "timur": {"color": "#D55E00", "linestyle": "--", "marker": "s"},
-}
+# Sides in declaration order (areas.yaml) get these styles; the legend text names them.
+SIDE_STYLES = (
+    ({"color": "#0072B2", "linestyle": "-", "marker": "o"}, "Garis utuh dengan bulatan"),
+    ({"color": "#D55E00", "linestyle": "--", "marker": "s"}, "Garis putus-putus dengan kotak"),
+    ({"color": "#009E73", "linestyle": "-.", "marker": "^"}, "Garis titik-strip dengan segitiga"),
+    ({"color": "#CC79A7", "linestyle": ":", "marker": "D"}, "Garis titik-titik dengan belah ketupat"),
+)
+
+
+def side_style(side: str, side_labels: dict[str, str]) -> dict[str, str]:
+    order = list(side_labels)
+    index = order.index(side) if side in order else len(order)
+    return SIDE_STYLES[index % len(SIDE_STYLES)][0]
+
+
+def side_legend(side_labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(side label, how its line looks) for the chart's text alternative."""
+    return [(label.split(" (")[0], SIDE_STYLES[i % len(SIDE_STYLES)][1])
+            for i, label in enumerate(side_labels.values())]
 # Respondent groups in declaration order get these styles (print-safe: shade and hatch).
 GROUP_STYLES = (
     {"color": "#404040", "hatch": "", "edgecolor": "black"},
@@ -97,7 +112,7 @@ def tension_chart(
             x = part["_x"] + offsets.get(side, 0.0)
             y = part["tension_index"].astype(float)
             err = [y - part["ci_low"].astype(float), part["ci_high"].astype(float) - y]
-            style = SIDE_STYLE.get(side, {"color": "black", "linestyle": ":", "marker": "^"})
+            style = side_style(side, sides)
             ax.errorbar(
                 x,
                 y,

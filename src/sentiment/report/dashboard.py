@@ -75,7 +75,7 @@ def _sentence(head, previous_label: str | None) -> str:
 def render_dashboard(data: ReportData) -> str:
     series = _series(data)
     waves = [w.wave_id for w in data.waves]
-    labels = {**data.side_labels, data.total: "Kedua sisi"}
+    labels = {**data.side_labels, data.total: data.total_side_label}
     return environment().get_template("dasbor.html.j2").render(
         data=data, series=series, waves=waves, labels=labels,
         lines=_chart(series, waves), width=WIDTH, height=HEIGHT, pad=PAD,

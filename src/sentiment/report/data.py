@@ -22,7 +22,7 @@ from sentiment.report.participation import (
 )
 from sentiment.report.quotes import Quote, pick_quotes, publishable_cells
 from sentiment.report.sql import num, read_sql
-from sentiment.study import report_questions
+from sentiment.study import ReportQuestions, report_questions
 from sentiment.warehouse import views
 
 MAX_TOPICS = 6
@@ -90,6 +90,14 @@ class ReportData:
     alerts: list[str]
     reliability: list[dict[str, Any]]
     suppressed: list[str] = field(default_factory=list)
+    # programme.yaml `report:` (place, audience, the total's label) and the Bahasa wording of
+    # the safety question, so no report text names a programme
+    report: ReportQuestions = field(default_factory=ReportQuestions)
+    safety_label: str | None = None
+
+    @property
+    def total_side_label(self) -> str:
+        return self.report.total_side
 
 
 # ----------------------------------------------------------------------------------------------
@@ -133,6 +141,19 @@ def wave_catalogue(engine: Engine) -> list[Wave]:
             str(row["fieldwork_end"])[:10] if row["fieldwork_end"] else base.end,
         )
     return sorted(waves.values(), key=lambda w: (w.start or "", w.wave_id))
+
+
+UNKNOWN_SIDE = "unknown"
+
+
+def _question_label(name: str | None) -> str | None:
+    """A question's label in Bahasa Indonesia (else its default label)."""
+    field_ = next((f for form in load_registry().forms for f in form.fields
+                   if name and f.name == name), None)
+    if field_ is None:
+        return None
+    labels = getattr(field_, "labels", None) or {}
+    return str(labels.get("id") or field_.label)
 
 
 def _labels() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
@@ -334,6 +355,8 @@ def build_report_data(engine: Engine, wave: str = "latest") -> ReportData:
     catalogue = wave_catalogue(engine)
 
     tension = read_view(engine, "v_tension_by_wave")
+    if (tension["side"] == UNKNOWN_SIDE).any():  # a form without an area question
+        sides.setdefault(UNKNOWN_SIDE, "Wilayah tidak tercatat")
     current = resolve_wave(wave, tension, catalogue)
     present = [w for w in catalogue if w.wave_id in set(tension["wave_id"])]
     rank = {w.wave_id: i for i, w in enumerate(present)}
@@ -402,4 +425,6 @@ def build_report_data(engine: Engine, wave: str = "latest") -> ReportData:
         alerts=_alert_messages(engine, current.wave_id),
         reliability=_reliability(engine, current.wave_id),
         suppressed=suppressed,
+        report=asked,
+        safety_label=_question_label(asked.safety),
     )

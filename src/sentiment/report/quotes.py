@@ -33,8 +33,8 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"'(…])\s*$")
 _EMOJI_JOINERS = frozenset("\u200d\ufe0e\ufe0f")
 # Capitalised words that may appear mid-sentence without being anybody's name.
 _SAFE_PROPER = frozenset(
-    """jakarta indonesia tiktok instagram facebook whatsapp youtube twitter google kali pasir
-    barat timur bhabinkamtibmas babinsa polsek polres satpol karang taruna ramadan lebaran
+    """jakarta indonesia tiktok instagram facebook whatsapp youtube twitter google
+    barat timur utara selatan bhabinkamtibmas babinsa polsek polres satpol karang taruna ramadan lebaran
     idul fitri agustus agustusan senin selasa rabu kamis jumat sabtu minggu""".split()
 )
 
@@ -71,9 +71,26 @@ def trim(text: str, limit: int = MAX_CHARS) -> str:
     return cut.rstrip(" ,.;:-") + "…"
 
 
+def _safe_words() -> frozenset[str]:
+    """The words above, and the programme's own places and institutions (`programme.yaml`
+    `report: proper_words`, its place, and the labels of its sides and areas)."""
+    from sentiment.errors import SentimentError
+    from sentiment.study import Areas, areas, programme
+
+    report = programme().report
+    try:
+        known = areas()
+    except SentimentError:  # no areas.yaml: nothing to add
+        known = Areas({}, ())
+    phrases = [*report.proper_words, report.place or "",
+               *known.sides.values(), *(a.label for a in known.areas)]
+    return _SAFE_PROPER | {w.casefold() for p in phrases for w in str(p).split()}
+
+
 def _has_unknown_name(text: str) -> bool:
     """A capitalised word mid-sentence (or an all-caps one) that is no dictionary word: maybe a
     name the redactor missed."""
+    _SAFE_PROPER = _safe_words()  # noqa: N806 (the module's list, with the programme's words)
     for match in _CAPITALISED.finditer(text):
         word = match.group(1)
         if word.isupper() and word.casefold() not in _SAFE_PROPER and not is_ordinary_word(word):

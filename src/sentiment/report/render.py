@@ -140,7 +140,7 @@ def _current_rows(data: ReportData) -> list[dict[str, Any]]:
                     "wave_id": data.wave.wave_id,
                     "side": side,
                     "respondent_group": group,
-                    "side_label": data.side_labels.get(side, "Kedua sisi").split(" (")[0],
+                    "side_label": data.side_labels.get(side, data.total_side_label).split(" (")[0],
                     "group_label": data.group_labels.get(group, group),
                     "tension_index": float(r["tension_index"]),
                     "ci_low": float(r["ci_low"]),
@@ -197,6 +197,7 @@ def render_html(data: ReportData) -> str:
             safety_rows=shown_safety,
             suppressed_text=_suppressed_text(data),
             any_activity=ANY_ACTIVITY,
+            side_styles=charts.side_legend(data.side_labels),
         )
     )
 

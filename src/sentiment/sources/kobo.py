@@ -126,6 +126,10 @@ class KoboSource:
         value = record.get(TIME_FIELD)
         return value if isinstance(value, str) and value else None
 
+    def record_version(self, record: dict[str, Any]) -> str | None:
+        value = record.get("__version__")
+        return str(value) if value else None
+
     def document(self, records: list[dict[str, Any]]) -> dict[str, Any]:
         """A page as the Kobo JSON export the readers take (`{"results": [...]}`)."""
         return {"results": records}

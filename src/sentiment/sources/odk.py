@@ -170,6 +170,11 @@ class OdkSource:
         times = [t for t in times if isinstance(t, str) and t]
         return max(times) if times else None
 
+    def record_version(self, record: dict[str, Any]) -> str | None:
+        system = record.get("__system") or {}
+        value = system.get("formVersion") if isinstance(system, dict) else None
+        return str(value) if value else None
+
     def document(self, records: list[dict[str, Any]]) -> dict[str, Any]:
         """A page as the OData document the readers take (`{"value": [...]}`)."""
         return {"value": records}

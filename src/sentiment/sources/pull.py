@@ -40,6 +40,7 @@ class Source(Protocol):
     def first_url(self, after: str | None) -> str: ...
     def fetch(self, url: str, number: int) -> Page: ...
     def record_time(self, record: dict[str, Any]) -> str | None: ...
+    def record_version(self, record: dict[str, Any]) -> str | None: ...
     def document(self, records: list[dict[str, Any]]) -> Any: ...
 
 
@@ -82,6 +83,15 @@ def write_page(records: list[dict[str, Any]], document: Any, path: Path) -> Path
     return path
 
 
+def by_version(source: Source, records: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """A page's submissions split by the form version they name, in order of first
+    appearance: each part is read with its own version's form definition."""
+    parts: dict[str | None, list[dict[str, Any]]] = {}
+    for record in records:
+        parts.setdefault(source.record_version(record), []).append(record)
+    return list(parts.values())
+
+
 def pages(source: Source, after: str | None, run: steps.Run) -> Iterator[Page]:
     url: str | None = source.first_url(after)
     number = 1
@@ -110,15 +120,18 @@ def pull(source: Source, settings: Settings, run: steps.Run | None = None,
         if not page.records:
             continue
         result.fetched += len(page.records)
-        path = write_page(page.records, source.document(page.records),
-                          staging / f"{source.kind}-{source.slug}-{tag}-p{page.number:04d}.json")
-        row = steps.ingest_one(path, settings, run, warehouse)
-        result.rows.append(row)
-        if str(row.get("status", "")).startswith("failed"):
-            raise SourceError(f"{source.kind}: page {page.number} not loaded: "
-                              f"{str(row['status']).removeprefix('failed: ')} (kept in {path}); "
-                              f"cursor left at {before or 'the start'}")
-        path.unlink()  # raw answers do not stay on disk once loaded
+        parts = by_version(source, page.records)
+        for number, records in enumerate(parts, 1):
+            part = f"-{number}" if len(parts) > 1 else ""
+            path = write_page(records, source.document(records), staging /
+                              f"{source.kind}-{source.slug}-{tag}-p{page.number:04d}{part}.json")
+            row = steps.ingest_one(path, settings, run, warehouse)
+            result.rows.append(row)
+            if str(row.get("status", "")).startswith("failed"):
+                raise SourceError(f"{source.kind}: page {page.number} not loaded: "
+                                  f"{str(row['status']).removeprefix('failed: ')} (kept in {path}); "
+                                  f"cursor left at {before or 'the start'}")
+            path.unlink()  # raw answers do not stay on disk once loaded
         times = [t for t in map(source.record_time, page.records) if t]
         newest = max([t for t in (newest, *times) if t], default=newest)
     save_cursor(warehouse.engine, source.key, source.kind, newest, result.fetched)

@@ -1,0 +1,135 @@
+"""The second example programme (`examples/kebun-warga/`) as a new user runs it, through the
+CLI only: `init` → `forms import` (two XLSForm versions) → the programme's own settings →
+`pull odk` from a local ODK Central → `tension` → `report`, and a second pull adds nothing.
+
+No code knows this programme: its forms, roles, waves (quarters), groups and languages come
+from the files in `examples/kebun-warga/`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from odk_server import PASSWORD, USER, FakeCentral, _json
+from sample_paths import TEST_KEY
+from typer.testing import CliRunner
+from werkzeug.wrappers import Request, Response
+
+from sentiment.settings import ODK_PASSWORD_ENV, ODK_USERNAME_ENV, PSEUDONYM_KEY_ENV
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kebun-warga"
+PROJECT, FORM = 7, "kebun_warga"
+
+
+class ExampleCentral(FakeCentral):
+    """The local Central, serving the example's XLSForm (version 2) and its submissions."""
+
+    def install(self, httpserver) -> None:
+        httpserver.expect_request("/v1/sessions", method="POST").respond_with_handler(self._session)
+        base = f"/v1/projects/{PROJECT}/forms/{FORM}"
+        httpserver.expect_request(f"{base}.xlsx").respond_with_handler(self._xlsx)
+        httpserver.expect_request(f"{base}.svc/Submissions").respond_with_handler(self._odata)
+
+    def _xlsx(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return _json({"code": 401.2, "message": "unauthorised"}, 401)
+        return Response((EXAMPLE / "forms" / "kebun_warga_v2.xlsx").read_bytes(),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@pytest.fixture
+def central(httpserver) -> ExampleCentral:
+    document = json.loads((EXAMPLE / "central" / "submissions.json").read_text(encoding="utf-8"))
+    server = ExampleCentral(records=document["value"])
+    server.install(httpserver)
+    return server
+
+
+def _cli(*args: str) -> str:
+    from sentiment.cli import app
+
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def _scalar(url: str, sql: str):
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql)).all()
+    finally:
+        engine.dispose()
+
+
+def test_init_import_pull_index_report(httpserver, central, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(PSEUDONYM_KEY_ENV, TEST_KEY.decode())
+    monkeypatch.setenv(ODK_USERNAME_ENV, USER)
+    monkeypatch.setenv(ODK_PASSWORD_ENV, PASSWORD)
+    prog, url = tmp_path / "kebun", f"sqlite:///{tmp_path / 'kebun.db'}"
+
+    _cli("init", str(prog))
+    (prog / "forms" / "contoh.v1.yaml").unlink()  # the scaffold's example form
+    for version in ("v1", "v2"):
+        out = _cli("forms", "import", str(EXAMPLE / "forms" / f"kebun_warga_{version}.xlsx"),
+                   "--schemas", str(prog))
+        assert "interview_date=interview_date" in " ".join(out.split())
+    for name in ("programme.yaml", "waves.yaml", "index.yaml", "alerts.yaml"):
+        shutil.copy(EXAMPLE / "programme" / name, prog / name)
+
+    pull = ["pull", "odk", "--server", httpserver.url_for("/"), "--project", str(PROJECT),
+            "--form", FORM, "--schemas", str(prog), "--db", url, "--page-size", "50"]
+    _cli(*pull)
+    n = len(central.records)
+    current = _scalar(url, "SELECT form_version, count(*) FROM fact_response WHERE is_current "
+                           "GROUP BY form_version ORDER BY form_version")
+    # both versions routed to their own definitions; 2 device errors quarantined
+    assert dict(current) == {"2026010101": 59, "2026040101": 59} and sum(dict(current).values()) == n - 2
+    quarantined = _scalar(url, "SELECT field, rule, reason FROM quarantine")
+    assert len(quarantined) == 2 and all("location" in f and "latitude" in r
+                                         for f, _, r in quarantined), quarantined
+    # the question version 2 added is an answer, not an unknown extra column; short text and
+    # attachments are kept by name in fact_extra (the photo's file name, never the media)
+    extras = dict(_scalar(url, "SELECT column_name, count(*) FROM fact_extra GROUP BY column_name"))
+    assert extras == {"photo": sum(1 for r in central.records if r.get("photo")
+                                   and r["location"]["coordinates"][1] < 90)}
+    assert _scalar(url, "SELECT count(*) FROM fact_answer WHERE question_id LIKE '%fights_seen'")[0][0] == 59
+    # multi-word choice labels kept as their codes
+    options = {o for (o,) in _scalar(url, "SELECT DISTINCT option FROM fact_answer "
+                                          "WHERE question_id LIKE '%activities'")}
+    assert options == {"cleanup", "football", "workshop"}
+    # no area question: responses load with no area and the views say 'unknown'
+    assert _scalar(url, "SELECT count(*) FROM fact_response WHERE area IS NOT NULL")[0][0] == 0
+    # the English answer is stored, marked, not given an Indonesian sentiment
+    languages = dict(_scalar(url, "SELECT language, count(*) FROM fact_text GROUP BY language"))
+    assert languages.get("en", 0) >= 1 and languages.get("id", 0) > languages["en"]
+    scored_en = _scalar(url, "SELECT count(*) FROM fact_text t JOIN fact_text_score s "
+                             "ON s.text_id = t.text_id WHERE t.language = 'en' "
+                             "AND s.sentiment IN ('positif', 'negatif')")[0][0]
+    assert scored_en == 0
+    # no name reaches the warehouse
+    names = {r["respondent"]["respondent_name"] for r in central.records}
+    dump = "\n".join(str(row) for table in ("fact_response", "fact_answer", "fact_text",
+                                             "fact_extra", "quarantine", "dim_respondent")
+                     for row in _scalar(url, f"SELECT * FROM {table}"))
+    assert not [name for name in names if name in dump]
+
+    again = len(central.requests)
+    _cli(*pull)  # a second pull asks only after the cursor and adds nothing
+    assert "$filter" in central.requests[again]
+    assert _scalar(url, "SELECT count(*) FROM fact_response")[0][0] == n - 2
+
+    _cli("tension", "--schemas", str(prog), "--db", url)
+    waves = _scalar(url, "SELECT DISTINCT wave_id FROM v_tension_by_wave ORDER BY wave_id")
+    assert [w for (w,) in waves] == ["2026Q1", "2026Q2"]
+    sides = {s for (s,) in _scalar(url, "SELECT DISTINCT side FROM v_tension_by_wave")}
+    assert "unknown" in sides or "semua" in sides
+    reports = tmp_path / "reports"
+    _cli("report", "--schemas", str(prog), "--db", url, "--out", str(reports))
+    html = "\n".join(p.read_text(encoding="utf-8") for p in reports.rglob("*.html"))
+    assert "2026Q2" in html and not [name for name in names if name in html]
