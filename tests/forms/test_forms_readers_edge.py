@@ -66,6 +66,15 @@ def test_header_and_rows_with_different_delimiters_are_refused(tmp_path, registr
         read_export(path, registry)
 
 
+@pytest.mark.parametrize("sep", [" ", ":"])
+def test_a_header_that_parses_to_one_column_is_refused(tmp_path, registry, sep):
+    path = tmp_path / "one.csv"
+    path.write_text(sep.join(KOBO_HEADER) + "\n" + sep.join(KOBO_ROW) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"one\.csv, row 1: the header row is one column") as err:
+        read_export(path, registry)
+    assert "\n" not in str(err.value)
+
+
 def test_a_row_with_commas_in_text_under_a_semicolon_header_reads(tmp_path, registry):
     row = [*KOBO_ROW[:14], "aman, tenang, damai", *KOBO_ROW[15:]]
     batch = read_export(kobo_csv(tmp_path, rows=[row], sep=";"), registry)

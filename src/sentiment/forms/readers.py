@@ -244,6 +244,11 @@ def _split_header(cells: pd.DataFrame, rows: np.ndarray, kind: str, name: str, l
         raise InputError(name, "the file is empty (no header row)")
     header_pos = keep[0]
     headers = ["" if is_missing(v) else str(v).strip() for v in cells.iloc[header_pos]]
+    if sum(1 for h in headers if h) <= 1:
+        shown = next((h for h in headers if h), "")
+        raise InputError(name, f"the header row is one column ({shown[:60]!r}): not an export with "
+                               "one column per question, or separated by something other than "
+                               "',', ';', tab or '|'", row=int(rows[header_pos]))
     body_pos = keep[1:]
     if len(body_pos) == 0:
         raise InputError(name, "the file has a header row but no data rows")
