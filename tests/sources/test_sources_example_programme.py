@@ -67,12 +67,9 @@ def _scalar(url: str, sql: str):
         engine.dispose()
 
 
-def test_init_import_pull_index_report(httpserver, central, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv(PSEUDONYM_KEY_ENV, TEST_KEY.decode())
-    monkeypatch.setenv(ODK_USERNAME_ENV, USER)
-    monkeypatch.setenv(ODK_PASSWORD_ENV, PASSWORD)
-    prog, url = tmp_path / "kebun", f"sqlite:///{tmp_path / 'kebun.db'}"
-
+def _programme(tmp_path: Path) -> Path:
+    """`init`, both XLSForm versions imported, the example's own settings copied in."""
+    prog = tmp_path / "kebun"
     _cli("init", str(prog))
     (prog / "forms" / "contoh.v1.yaml").unlink()  # the scaffold's example form
     for version in ("v1", "v2"):
@@ -81,6 +78,14 @@ def test_init_import_pull_index_report(httpserver, central, tmp_path: Path, monk
         assert "interview_date=interview_date" in " ".join(out.split())
     for name in ("programme.yaml", "waves.yaml", "index.yaml", "alerts.yaml"):
         shutil.copy(EXAMPLE / "programme" / name, prog / name)
+    return prog
+
+
+def test_init_import_pull_index_report(httpserver, central, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(PSEUDONYM_KEY_ENV, TEST_KEY.decode())
+    monkeypatch.setenv(ODK_USERNAME_ENV, USER)
+    monkeypatch.setenv(ODK_PASSWORD_ENV, PASSWORD)
+    prog, url = _programme(tmp_path), f"sqlite:///{tmp_path / 'kebun.db'}"
 
     pull = ["pull", "odk", "--server", httpserver.url_for("/"), "--project", str(PROJECT),
             "--form", FORM, "--schemas", str(prog), "--db", url, "--page-size", "50"]
@@ -133,3 +138,21 @@ def test_init_import_pull_index_report(httpserver, central, tmp_path: Path, monk
     _cli("report", "--schemas", str(prog), "--db", url, "--out", str(reports))
     html = "\n".join(p.read_text(encoding="utf-8") for p in reports.rglob("*.html"))
     assert "2026Q2" in html and not [name for name in names if name in html]
+
+
+def test_one_file_of_both_versions_reads_each_with_its_own_form(tmp_path: Path, monkeypatch) -> None:
+    """The same submissions as one downloaded file (rows of two versions): each version is read
+    with its own definition, nothing lands as an unknown column, a second run adds nothing."""
+    monkeypatch.setenv(PSEUDONYM_KEY_ENV, TEST_KEY.decode())
+    prog, url = _programme(tmp_path), f"sqlite:///{tmp_path / 'file.db'}"
+    export = EXAMPLE / "central" / "submissions.json"
+    out = _cli("ingest", str(export), "--schemas", str(prog), "--db", url)
+    assert "kebun_warga.2026010101 + kebun_warga.2026040101" in out.replace("\n", "")
+    current = dict(_scalar(url, "SELECT form_version, count(*) FROM fact_response "
+                                "GROUP BY form_version"))
+    assert current == {"2026010101": 59, "2026040101": 59}
+    assert _scalar(url, "SELECT DISTINCT column_name FROM fact_extra") == [("photo",)]
+    assert _scalar(url, "SELECT count(*) FROM ingest_batch")[0][0] == 2
+    _cli("ingest", str(export), "--schemas", str(prog), "--db", url)
+    assert _scalar(url, "SELECT count(*) FROM fact_response")[0][0] == 118
+    assert _scalar(url, "SELECT count(*) FROM ingest_batch")[0][0] == 2

@@ -90,15 +90,16 @@ def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
 
 
 def read(path: Path, settings: Settings):
-    """The file's RawBatch, or the InputError saying why it cannot be used: returned, not
-    raised, because one unusable file is an outcome of the run, not a crash of it."""
-    from sentiment.forms.readers import ReadLimits, read_export
+    """The file's RawBatches (one per form version its rows name; usually one), or the
+    InputError saying why it cannot be used: returned, not raised, because one unusable file
+    is an outcome of the run, not a crash of it."""
+    from sentiment.forms.readers import ReadLimits, read_export_versions
     from sentiment.study import programme
 
     largest = settings.max_file_bytes or programme().max_file_bytes
     limits = ReadLimits(max_file_bytes=largest) if largest else None
     try:
-        return read_export(path, limits=limits)
+        return read_export_versions(path, limits=limits)
     except InputError as exc:
         return exc
 
@@ -238,6 +239,19 @@ def summary_row(batch, result, loaded) -> dict[str, object]:
     ).as_row()
 
 
+def merge_rows(rows: list[dict[str, object]]) -> dict[str, object]:
+    """One summary row for a file read as several form versions: counts added, forms joined."""
+    if len(rows) == 1:
+        return rows[0]
+    merged = dict(rows[0])
+    for key in (*COUNTS, "conflicts", "superseded"):
+        merged[key] = sum(int(r[key]) for r in rows)
+    merged["form"] = " + ".join(str(r["form"]) for r in rows)
+    merged["skipped"] = all(bool(r["skipped"]) for r in rows)
+    merged["warnings"] = [w for r in rows for w in r.get("warnings") or []]
+    return merged
+
+
 def skipped_row(path: Path) -> dict[str, object]:
     return StageCounts(source_file=path.name, form="", read=0, valid=0, quarantined=0,
                        duplicate=0, skipped=True).as_row()
@@ -299,18 +313,22 @@ def ingest_one(path: Path, settings: Settings, run: Run, warehouse: Warehouse,
     if db.is_loaded(settings.db_url, sha256 or file_sha256(path)):
         run.info("Skipping %s: a file with the same SHA-256 is already loaded", path.name)
         return skipped_row(path)
-    batch = run.step("read-export", read, path, settings)
-    if isinstance(batch, InputError):  # nothing of this file is loaded; the others still are
-        run.warning("%s: not loaded: %s", path.name, batch)
-        return failed_row(path, str(batch))
-    for warning in getattr(batch, "warnings", []) or []:
-        run.warning("%s: %s", path.name, warning)
-    result = run.step("validate", validate, batch)
-    protected, quarantine = run.step("protect", protect, batch, result, settings.pseudonym_key)
-    texts = run.score(text_rows(protected, batch.form), settings)
-    loaded = run.step("load", load, warehouse.engine, batch, result, protected, quarantine,
-                      texts, warehouse.fingerprint, run.flow_run_id)
-    row = summary_row(batch, result, loaded)
+    batches = run.step("read-export", read, path, settings)
+    if isinstance(batches, InputError):  # nothing of this file is loaded; the others still are
+        run.warning("%s: not loaded: %s", path.name, batches)
+        return failed_row(path, str(batches))
+    rows = []
+    for batch in batches:  # one per form version the rows name, each its own transaction
+        for warning in getattr(batch, "warnings", []) or []:
+            run.warning("%s: %s", path.name, warning)
+        result = run.step("validate", validate, batch)
+        protected, quarantine = run.step("protect", protect, batch, result,
+                                         settings.pseudonym_key)
+        texts = run.score(text_rows(protected, batch.form), settings)
+        loaded = run.step("load", load, warehouse.engine, batch, result, protected, quarantine,
+                          texts, warehouse.fingerprint, run.flow_run_id)
+        rows.append(summary_row(batch, result, loaded))
+    row = merge_rows(rows)
     run.info("%s: %s", path.name, summary_line(row))
     return row
 

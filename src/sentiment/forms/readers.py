@@ -108,8 +108,67 @@ def read_export(
 
     Raises InputError naming the file (and row/field where known) when it cannot be used.
     """
-    path = Path(path)
+    table, sha256 = read_table(path, limits or ReadLimits())
+    return to_batch(table, Path(path).name, sha256, registry or load_registry(), limits or ReadLimits())
+
+
+def read_export_versions(
+    path: Path | str, registry: FormRegistry | None = None, limits: ReadLimits | None = None
+) -> list[RawBatch]:
+    """Like `read_export`, but a file whose rows name several declared versions of its form
+    (a Kobo export of every version, `__version__`) gives one RawBatch per version, each read
+    with its own version's definition and identified by the file's hash and the version.
+    A file of one version gives one RawBatch, exactly `read_export`'s."""
     limits = limits or ReadLimits()
+    registry = registry or load_registry()
+    name = Path(path).name
+    table, sha256 = read_table(path, limits)
+    lowered = [h.casefold() for h in table.headers]
+    form = detect_form(table.headers, registry, name)
+    parts, notes = version_parts(form, table.cells, lowered, registry)
+    if len(parts) <= 1:
+        return [to_batch(table, name, sha256, registry, limits)]
+    batches = []
+    for version_form, mask in parts:
+        part = RawTable(table.headers, table.cells.loc[mask], table.rows[mask], table.kind,
+                        table.epoch, list(table.warnings))
+        part_sha = hashlib.sha256(f"{sha256}:{version_form.key}".encode()).hexdigest()
+        batch = to_batch(part, name, part_sha, registry, limits, form=version_form)
+        batch.warnings[:0] = [f"{int(mask.sum())} row(s) read with form {version_form.key}"
+                              " (the version they name)", *notes]
+        notes = []  # said once, on the first part
+        batches.append(batch)
+    return batches
+
+
+def version_parts(form: Form, cells: pd.DataFrame, lowered: list[str], registry: FormRegistry,
+                  ) -> tuple[list[tuple[Form, np.ndarray]], list[str]]:
+    """Rows per declared version of `form` their version column names (rows naming no
+    declared version go with the most common declared one, with a warning); no parts when
+    the file has no version column or its rows name at most one declared version."""
+    for header in _VERSION_HEADERS:
+        if header not in lowered:
+            continue
+        named = map_unique(cells[lowered.index(header)], cell_text)
+        forms = {v: registry.by_submitted_version(form.form_id, header, str(v))
+                 for v in named.dropna().unique()}
+        declared = {v: f for v, f in forms.items() if f is not None}
+        if len({f.key for f in declared.values()}) <= 1:
+            return [], []
+        keys = named.map({v: f.key for v, f in declared.items()})
+        main = keys.value_counts().index[0]
+        unknown = sorted(str(v) for v in forms if v not in declared)
+        notes = [f"form version(s) {', '.join(map(repr, unknown))} not declared by any version of "
+                 f"form {form.form_id!r} (versions_match): those rows read as {main}"] if unknown else []
+        keys = keys.fillna(main).to_numpy()
+        by_key = {f.key: f for f in declared.values()}
+        return [(by_key[k], keys == k) for k in dict.fromkeys(keys)], notes
+    return [], []
+
+
+def read_table(path: Path | str, limits: ReadLimits) -> tuple[RawTable, str]:
+    """The file's cells and its SHA-256, after the size checks."""
+    path = Path(path)
     data = read_bytes(path, limits)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
@@ -121,8 +180,7 @@ def read_export(
     else:
         raise InputError(path.name, f"unsupported file type {suffix or '(none)'!r}; "
                                     "expected .csv, .xlsx or .json")
-    return to_batch(table, path.name, hashlib.sha256(data).hexdigest(), registry or load_registry(),
-                    limits)
+    return table, hashlib.sha256(data).hexdigest()
 
 
 def read_bytes(path: Path, limits: ReadLimits) -> bytes:
@@ -424,12 +482,16 @@ def read_json_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
 
 
 def to_batch(table: RawTable, name: str, sha256: str, registry: FormRegistry,
-             limits: ReadLimits) -> RawBatch:
-    """Detect the form, map columns to fields, convert values and derive the meta columns."""
+             limits: ReadLimits, form: Form | None = None) -> RawBatch:
+    """Detect the form (unless given), map columns to fields, convert values and derive the
+    meta columns."""
     headers = table.headers
     lowered = [h.casefold() for h in headers]
-    form, version_warnings = route_version(detect_form(headers, registry, name), table.cells,
-                                           lowered, registry)
+    if form is None:
+        form, version_warnings = route_version(detect_form(headers, registry, name), table.cells,
+                                               lowered, registry)
+    else:
+        version_warnings = []
     positions = map_headers(headers, form, name)
     _check_meta_unique(lowered, name)
     undeclared = _undeclared(headers, positions, form)
