@@ -117,11 +117,11 @@ def test_fixed_schema_retry_loads_once_and_keeps_the_rest(tmp_path: Path, db_url
         handle.write(APRIL)
     settings = Settings.resolve(db_url, fixed, key=TEST_KEY)
 
-    dry = steps.retry_quarantine(settings, dry_run=True)
+    dry = steps.retry_quarantine(settings, dry_run=True)[0]
     assert [(r["read"], r["valid"], r["loaded"], r["dry_run"]) for r in dry] == [(4, 2, 0, True)]
     assert _state(db_url) == before  # a dry run changes nothing
 
-    done = steps.retry_quarantine(settings)
+    done, _ = steps.retry_quarantine(settings)
     assert [(r["source_file"], r["read"], r["valid"], r["loaded"], r["quarantined"])
             for r in done] == [("warga_2026.csv", 4, 2, 2, 2)]
     after = _state(db_url)
@@ -149,10 +149,10 @@ def test_fixed_schema_retry_loads_once_and_keeps_the_rest(tmp_path: Path, db_url
                                                   ("retry of warga_2026.csv", 4, 2, 2)]
     assert retry_batch[0][4] != retry_batch[1][4]
 
-    again = steps.retry_quarantine(settings)  # exactly once: nothing more to load
-    assert [(r["loaded"], r["duplicate"], r["quarantined"]) for r in again] == [(0, 0, 2)]
-    assert _state(db_url)["quarantine"] == after["quarantine"]
-    assert _state(db_url)["responses"] == 4
+    again, _ = steps.retry_quarantine(settings)  # exactly once: nothing more to load
+    assert [(r["loaded"], r["duplicate"], r["quarantined"], r["unchanged"])
+            for r in again] == [(0, 0, 2, True)]
+    assert _state(db_url) == after  # no new batch either: nothing passed, no reason changed
 
     # A second fix (the missing choice), retried by rule: row 6 loads, row 7 stays.
     choice = tmp_path / "programme-choice"
@@ -160,13 +160,13 @@ def test_fixed_schema_retry_loads_once_and_keeps_the_rest(tmp_path: Path, db_url
     with (choice / "forms" / "_choices.yaml").open("a", encoding="utf-8") as handle:
         handle.write(SENAM)
     settings = Settings.resolve(db_url, choice, key=TEST_KEY)
-    by_rule = steps.retry_quarantine(settings, rule="in_set")
+    by_rule, _ = steps.retry_quarantine(settings, rule="in_set")
     assert [(r["read"], r["loaded"], r["quarantined"]) for r in by_rule] == [(2, 1, 1)]
     final = _state(db_url)
     assert final["responses"] == 5
     assert [(row, field, rule) for _, row, field, rule, _ in final["quarantine"]] == [
         (7, "rasa_aman", "in_set")]
-    assert steps.retry_quarantine(settings, rule="wave") == []
+    assert steps.retry_quarantine(settings, rule="wave") == ([], 0)
 
 
 def test_retried_row_already_loaded_is_a_duplicate(tmp_path: Path, sqlite_url: str) -> None:
@@ -178,7 +178,7 @@ def test_retried_row_already_loaded_is_a_duplicate(tmp_path: Path, sqlite_url: s
     # The same row arrives again in a later export and loads there first.
     later = steps.ingest(_export(tmp_path / "b" / "warga_april.csv", ROWS[2:4]), settings)
     assert [(r["valid"], r["loaded"]) for r in later] == [(2, 2)]
-    done = steps.retry_quarantine(settings)
+    done, _ = steps.retry_quarantine(settings)
     assert [(r["read"], r["valid"], r["loaded"], r["duplicate"]) for r in done] == [(1, 1, 0, 1)]
     state = _state(sqlite_url)
     assert state["responses"] == 4 and state["quarantine"] == []
@@ -192,7 +192,49 @@ def test_retry_by_batch_touches_only_that_file(tmp_path: Path, batch: int) -> No
     steps.ingest(_export(tmp_path / "a" / "satu.csv", ROWS[2:3]), settings)
     steps.ingest(_export(tmp_path / "b" / "dua.csv", ROWS[3:4]), settings)
     fixed = _programme(tmp_path / "programme-fixed", [MARCH, APRIL])
-    done = steps.retry_quarantine(Settings.resolve(url, fixed, key=TEST_KEY), batch=batch)
+    done, _ = steps.retry_quarantine(Settings.resolve(url, fixed, key=TEST_KEY), batch=batch)
     assert [(r["batch_id"], r["loaded"]) for r in done] == [(batch, 1)]
     left = _state(url)["quarantine"]
     assert [f for f, *_ in left] == ["dua.csv" if batch == 1 else "satu.csv"]
+
+
+def test_cli_list_and_retry(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sentiment.cli import app
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    first = _programme(tmp_path / "programme", [MARCH])
+    steps.ingest(_export(tmp_path / "exports" / "warga_2026.csv", ROWS),
+                 Settings.resolve(url, first, key=TEST_KEY))
+    fixed = _programme(tmp_path / "programme-fixed", [MARCH, APRIL])
+    runner = CliRunner()
+    env = {"SENTIMENT_PSEUDONYM_KEY": TEST_KEY.decode(), "COLUMNS": "250"}
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, ["quarantine", *args, "--db", url], env=env)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    counts = run("list")
+    assert "5 failure(s)" in counts and "warga_2026.csv" in counts
+    assert "outside" in counts or "wave" in counts
+    listed = run("list", "--rows", "--rule", "wave")
+    assert listed.count("warga_2026.csv") == 3 and "2026-04-06" in listed
+    shown = counts + listed + run("list", "--rows")
+    for row in ROWS:  # neither the identity numbers nor the stored texts are printed
+        assert row[1] not in shown and row[4] not in shown
+    assert "Quarantine: empty for this filter" in run("list", "--form", "lain")
+
+    dry = run("retry", "--dry-run", "--schemas", str(fixed))
+    assert "dry run" in dry and _state(url)["responses"] == 2
+    done = run("retry", "--schemas", str(fixed))
+    assert "warga_2026.csv" in done and _state(url)["responses"] == 4
+    assert "sentiment tension" in done
+    assert "3 failure(s)" not in run("list") and "2 failure(s)" in run("list")
+    again = run("retry", "--rule", "wave", "--schemas", str(fixed))
+    assert "Nothing to retry for this filter" in again
+
+    both = runner.invoke(app, ["quarantine", "retry", "--batch", "1", "--rule", "wave",
+                               "--db", url], env=env)
+    assert both.exit_code == 1 and "not both" in both.output and "Traceback" not in both.output

@@ -342,13 +342,15 @@ class Retry:
 
 
 def process(batch, settings: Settings, run: Run, warehouse: Warehouse,
-            retry: Retry | None = None):
+            retry: Retry | None = None, result=None):
     """validate → protect → score → load of one read batch: (ValidationResult, LoadSummary).
 
     With `retry`, the batch is rebuilt from the quarantine: pseudonyms are the stored ones,
     and the load deletes the retried quarantine rows in its own transaction (rows still
-    failing are stored again under their file with their current reasons)."""
-    result = run.step("validate", validate, batch)
+    failing are stored again under their file with their current reasons). `result`: the
+    batch's validation, when the caller has already run it."""
+    if result is None:
+        result = run.step("validate", validate, batch)
     protected, quarantine = run.step("protect", protect, batch, result, settings.pseudonym_key,
                                      retry.keys if retry else None)
     texts = run.score(text_rows(protected, batch.form), settings)
@@ -416,19 +418,21 @@ def write_reports(settings: Settings, run: Run | None = None, wave: str = "lates
 
 
 def retry_quarantine(settings: Settings, run: Run | None = None, batch: int | None = None,
-                     rule: str | None = None, dry_run: bool = False) -> list[dict[str, object]]:
+                     rule: str | None = None,
+                     dry_run: bool = False) -> tuple[list[dict[str, object]], int]:
     """Validate quarantined records again against the current programme folder and load
     those that pass, through the same steps as a file (one transaction per file they came
     from: a new `ingest_batch` "retry of <file>", their quarantine rows deleted, the rows
     still failing stored again with their current reasons). A second retry loads nothing.
 
-    `dry_run`: validate only; nothing in the warehouse changes. One summary row per file.
+    `dry_run`: validate only; nothing in the warehouse changes. Returns one summary row per
+    file and the number of rows that cannot be retried (see `warehouse.quarantine.to_retry`).
     """
     import uuid
 
     from sentiment.forms import load_registry
     from sentiment.forms.batch import RawBatch
-    from sentiment.warehouse.quarantine import to_retry
+    from sentiment.warehouse.quarantine import failure_set, to_retry
 
     run = run or Run()
     warehouse = prepare(settings, run)
@@ -445,15 +449,16 @@ def retry_quarantine(settings: Settings, run: Run | None = None, batch: int | No
                            frame=group.frame)
         retry = Retry(batch_id=group.batch_id, source_file=f"retry of {group.source_file}",
                       quarantine_ids=group.quarantine_ids, keys=group.keys)
-        if dry_run:
-            result, loaded = run.step("validate", validate, rebuilt), None
-        else:
-            result, loaded = process(rebuilt, settings, run, warehouse, retry)
+        result = run.step("validate", validate, rebuilt)
+        # Nothing passes and every reason is the same: nothing to load or to update.
+        unchanged = result.valid.empty and failure_set(result.quarantine) == group.failures
+        loaded = None if dry_run or unchanged else \
+            process(rebuilt, settings, run, warehouse, retry, result)[1]
         row = {**summary_row(rebuilt, result, loaded), "source_file": group.source_file,
                "batch_id": group.batch_id, "retry_batch_id": getattr(loaded, "batch_id", None),
-               "failures_before": group.failures, "failures_now": len(result.quarantine),
-               "not_retryable": group.not_retryable, "dry_run": dry_run}
+               "failures_before": len(group.failures), "failures_now": len(result.quarantine),
+               "unchanged": unchanged, "not_retryable": group.not_retryable, "dry_run": dry_run}
         run.info("%s: retried %d row(s): %s%s", group.source_file, rebuilt.rows,
                  summary_line(row), " (dry run)" if dry_run else "")
         summaries.append(row)
-    return summaries
+    return summaries, not_retryable

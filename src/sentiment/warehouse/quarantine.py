@@ -71,7 +71,7 @@ class Quarantined:
     frame: pd.DataFrame  # the records as stored (PII removed), one row per source row
     keys: dict[int, str]  # source row → stored respondent_key
     quarantine_ids: tuple[int, ...]  # every quarantine row of those records
-    failures: int  # quarantine rows before the retry
+    failures: frozenset[tuple[int, str, str, str]]  # (row, field, rule, reason) as stored
     not_retryable: int  # rows left as they are (see `to_retry`)
 
 
@@ -85,7 +85,7 @@ def to_retry(engine: Engine, registry, batch: int | None = None,
     field (its value is not kept, so a fix cannot be checked)."""
     q, ib = m.Quarantine.__table__, m.IngestBatch.__table__
     query = (sa.select(q.c.quarantine_id, q.c.batch_id, q.c.source_row, q.c.field, q.c.rule,
-                       q.c.respondent_key, q.c.record_json, ib.c.source_file,
+                       q.c.reason, q.c.respondent_key, q.c.record_json, ib.c.source_file,
                        ib.c.source_format, ib.c.file_sha256, ib.c.form_id, ib.c.form_version)
              .join(ib, ib.c.batch_id == q.c.batch_id)
              .where(*_where(q, batch, None, None))
@@ -117,9 +117,15 @@ def to_retry(engine: Engine, registry, batch: int | None = None,
             keys={int(r): str(k) for r, k in zip(records["source_row"],
                                                  records["respondent_key"], strict=True)},
             quarantine_ids=tuple(int(i) for i in kept["quarantine_id"]),
-            failures=len(kept), not_retryable=len(blocked_rows),
+            failures=failure_set(kept), not_retryable=len(blocked_rows),
         ))
     return out, skipped
+
+
+def failure_set(frame: pd.DataFrame) -> frozenset[tuple[int, str, str, str]]:
+    """(source row, field, rule, reason) of every failure in a quarantine frame."""
+    return frozenset((int(r), str(f), str(u), str(why)) for r, f, u, why in zip(
+        frame["source_row"], frame["field"], frame["rule"], frame["reason"], strict=True))
 
 
 def _current_form(registry, stored: pd.Series, batch_id: int) -> Form:
