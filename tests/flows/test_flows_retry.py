@@ -238,3 +238,30 @@ def test_cli_list_and_retry(tmp_path: Path) -> None:
     both = runner.invoke(app, ["quarantine", "retry", "--batch", "1", "--rule", "wave",
                                "--db", url], env=env)
     assert both.exit_code == 1 and "not both" in both.output and "Traceback" not in both.output
+
+
+def test_a_stale_retry_is_refused_and_loads_nothing(tmp_path: Path, db_url: str) -> None:
+    """Two retries at once: the one that loads second finds its quarantine rows gone and is
+    rolled back, so no row is loaded twice and no failure is stored twice."""
+    from sentiment.errors import SentimentError
+    from sentiment.forms import load_registry
+    from sentiment.forms.batch import RawBatch
+    from sentiment.warehouse.quarantine import to_retry
+
+    first = _programme(tmp_path / "programme", [MARCH])
+    steps.ingest(_export(tmp_path / "exports" / "warga.csv", ROWS),
+                 Settings.resolve(db_url, first, key=TEST_KEY))
+    fixed = _programme(tmp_path / "programme-fixed", [MARCH, APRIL])
+    settings = Settings.resolve(db_url, fixed, key=TEST_KEY)
+    warehouse = steps.prepare(settings)
+    (stale,), _ = to_retry(warehouse.engine, load_registry())  # read before the other retry
+    steps.retry_quarantine(settings)
+    after = _state(db_url)
+    batch = RawBatch(source_file=stale.source_file, sha256="f" * 64,
+                     source_format=stale.source_format, form=stale.form, frame=stale.frame)
+    retry = steps.Retry(batch_id=stale.batch_id, source_file="retry of warga.csv",
+                        quarantine_ids=stale.quarantine_ids, keys=stale.keys)
+    with pytest.raises(SentimentError, match="run the retry again"):
+        steps.process(batch, settings, steps.Run(), warehouse, retry)
+    assert _state(db_url) == after
+    warehouse.engine.dispose()
