@@ -238,6 +238,9 @@ def test_cli_list_and_retry(tmp_path: Path) -> None:
     both = runner.invoke(app, ["quarantine", "retry", "--batch", "1", "--rule", "wave",
                                "--db", url], env=env)
     assert both.exit_code == 1 and "not both" in both.output and "Traceback" not in both.output
+    nowhere = runner.invoke(app, ["quarantine", "list", "--db", f"sqlite:///{tmp_path / 'x.db'}"],
+                            env=env)
+    assert nowhere.exit_code == 1 and "no warehouse there yet" in nowhere.output
 
 
 def test_a_stale_retry_is_refused_and_loads_nothing(tmp_path: Path, db_url: str) -> None:

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sentiment.cli.nlp import ModelOption, ScorerOption
 from sentiment.cli.options import DbOption, QuietOption, SchemasOption, console, guarded
+from sentiment.errors import SentimentError
 
 quarantine_app = typer.Typer(
     help="Rejected rows: list them with their reasons, or retry them against the current "
@@ -45,6 +46,9 @@ def list_(
     with guarded():
         url = resolve_db_url(db)
         engine = warehouse.get_engine(url)
+        if warehouse.current_revision(engine) is None:
+            raise SentimentError(f"{mask_url(url)}: no warehouse there yet (check --db, or run "
+                                 "`sentiment ingest` first)")
         if rows:
             frame = quarantine.rows(engine, batch=batch, rule=rule, form=form)
             table = Table(title=f"Quarantine: {len(frame)} failure(s) in {mask_url(url)}")
@@ -84,7 +88,6 @@ def retry(
     load those that pass, exactly once: through the same steps as a file, one transaction per
     file they came from, under a new ingest batch "retry of <file>". Rows that still fail
     stay in the quarantine with their current reasons."""
-    from sentiment.errors import SentimentError
     from sentiment.flows import steps
     from sentiment.settings import Settings
 
