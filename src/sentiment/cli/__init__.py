@@ -235,7 +235,7 @@ def _run_as_flows(source: Path, settings: Settings, index: bool,
 
 # One module per command group, each with `register(app)`, in the order --help lists them.
 COMMAND_MODULES = ("nlp", "coding", "estimate", "privacy", "analysis", "export", "browse",
-                   "report", "db", "erase", "forms", "pull")
+                   "report", "db", "erase", "forms", "pull", "quarantine")
 
 
 def _register_commands() -> None:

@@ -110,12 +110,29 @@ def validate(batch):
     return validate_batch(batch)
 
 
-def protect(batch, result, key: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
+def protect(batch, result, key: bytes,
+            keys: dict[int, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Valid rows pseudonymised and redacted, and the quarantine with each rejected record
-    attached (PII removed, free text redacted) and its pseudonym, so erasure reaches it."""
-    from sentiment.privacy.protect import protect_frame
+    attached (PII removed, free text redacted) and its pseudonym, so erasure reaches it.
 
-    return protect_frame(result.valid, batch.form, key), quarantine_rows(result, batch, key)
+    `keys` (source row → pseudonym): pseudonyms computed earlier, kept as they are. A
+    quarantined record no longer holds its identity fields, so its pseudonym cannot be
+    computed again when it is retried."""
+    from sentiment.privacy.protect import RESPONDENT_KEY_COLUMN, protect_frame
+
+    protected = protect_frame(result.valid, batch.form, key)
+    quarantine = quarantine_rows(result, batch, key)
+    if keys is not None:
+        protected[RESPONDENT_KEY_COLUMN] = _kept_keys(protected["_source_row"], keys)
+        quarantine["respondent_key"] = _kept_keys(quarantine["source_row"], keys)
+    return protected, quarantine
+
+
+def _kept_keys(rows: pd.Series, keys: dict[int, str]) -> pd.Series:
+    kept = rows.map(lambda row: None if pd.isna(row) else keys.get(int(row)))
+    if kept.isna().any():
+        raise ValueError("a retried row has no stored pseudonym")
+    return kept.astype(object)
 
 
 def quarantine_rows(result, batch, key: bytes) -> pd.DataFrame:
@@ -186,14 +203,16 @@ def declared_languages(form) -> dict[str, str | None]:
 
 
 def load(engine, batch, result, protected, quarantine, texts, fingerprint: str,
-         flow_run_id: str | None = None):
+         flow_run_id: str | None = None, retry: Retry | None = None):
     from sentiment.warehouse.load import LoadBatch, load_batch
 
     return load_batch(engine, LoadBatch(
-        source_file=batch.source_file, sha256=batch.sha256, source_format=batch.source_format,
-        form=batch.form, flow_run_id=flow_run_id, key_fingerprint=fingerprint,
-        responses=protected, texts=texts, quarantine=quarantine, rows_read=batch.rows,
-        rows_duplicate=result.duplicates, warnings=list(batch.warnings),
+        source_file=retry.source_file if retry else batch.source_file, sha256=batch.sha256,
+        source_format=batch.source_format, form=batch.form, flow_run_id=flow_run_id,
+        key_fingerprint=fingerprint, responses=protected, texts=texts, quarantine=quarantine,
+        rows_read=batch.rows, rows_duplicate=result.duplicates, warnings=list(batch.warnings),
+        retried=retry.quarantine_ids if retry else (),
+        quarantine_batch_id=retry.batch_id if retry else None,
     ))
 
 
@@ -321,16 +340,40 @@ def ingest_one(path: Path, settings: Settings, run: Run, warehouse: Warehouse,
     for batch in batches:  # one per form version the rows name, each its own transaction
         for warning in getattr(batch, "warnings", []) or []:
             run.warning("%s: %s", path.name, warning)
-        result = run.step("validate", validate, batch)
-        protected, quarantine = run.step("protect", protect, batch, result,
-                                         settings.pseudonym_key)
-        texts = run.score(text_rows(protected, batch.form), settings)
-        loaded = run.step("load", load, warehouse.engine, batch, result, protected, quarantine,
-                          texts, warehouse.fingerprint, run.flow_run_id)
+        result, loaded = process(batch, settings, run, warehouse)
         rows.append(summary_row(batch, result, loaded))
     row = merge_rows(rows)
     run.info("%s: %s", path.name, summary_line(row))
     return row
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Quarantined rows of one loaded file, read back for another try (sentiment.warehouse.
+    quarantine): the rows to delete once they are dealt with, and their stored pseudonyms."""
+
+    batch_id: int  # the file's ingest_batch
+    source_file: str  # the retry's own ingest_batch name, "retry of <file>"
+    quarantine_ids: tuple[int, ...]
+    keys: dict[int, str]  # source row → respondent_key
+
+
+def process(batch, settings: Settings, run: Run, warehouse: Warehouse,
+            retry: Retry | None = None, result=None):
+    """validate → protect → score → load of one read batch: (ValidationResult, LoadSummary).
+
+    With `retry`, the batch is rebuilt from the quarantine: pseudonyms are the stored ones,
+    and the load deletes the retried quarantine rows in its own transaction (rows still
+    failing are stored again under their file with their current reasons). `result`: the
+    batch's validation, when the caller has already run it."""
+    if result is None:
+        result = run.step("validate", validate, batch)
+    protected, quarantine = run.step("protect", protect, batch, result, settings.pseudonym_key,
+                                     retry.keys if retry else None)
+    texts = run.score(text_rows(protected, batch.form), settings)
+    loaded = run.step("load", load, warehouse.engine, batch, result, protected, quarantine,
+                      texts, warehouse.fingerprint, run.flow_run_id, retry)
+    return result, loaded
 
 
 def ingest(source: str | Path | Iterable[Path], settings: Settings, run: Run | None = None,
@@ -386,3 +429,53 @@ def write_reports(settings: Settings, run: Run | None = None, wave: str = "lates
 
     run = run or Run()
     return run.step("write-report", write_report, settings.db_url, wave=wave, out_dir=out)
+
+
+# --- quarantined rows, once more -----------------------------------------------------------
+
+
+def retry_quarantine(settings: Settings, run: Run | None = None, batch: int | None = None,
+                     rule: str | None = None,
+                     dry_run: bool = False) -> tuple[list[dict[str, object]], int]:
+    """Validate quarantined records again against the current programme folder and load
+    those that pass, through the same steps as a file (one transaction per file they came
+    from: a new `ingest_batch` "retry of <file>", their quarantine rows deleted, the rows
+    still failing stored again with their current reasons). A second retry loads nothing.
+
+    `dry_run`: validate only; nothing in the warehouse changes. Returns one summary row per
+    file and the number of rows that cannot be retried (see `warehouse.quarantine.to_retry`).
+    """
+    import uuid
+
+    from sentiment.forms import load_registry
+    from sentiment.forms.batch import RawBatch
+    from sentiment.warehouse.quarantine import failure_set, to_retry
+
+    run = run or Run()
+    warehouse = prepare(settings, run)
+    groups, not_retryable = to_retry(warehouse.engine, load_registry(), batch=batch, rule=rule)
+    if not_retryable:
+        run.info("%d quarantined row(s) cannot be retried: conflicts found at load time, or "
+                 "failures on personal fields (their values are not kept)", not_retryable)
+    summaries = []
+    for group in groups:
+        token = f"retry:{group.sha256}:{','.join(map(str, group.quarantine_ids))}:{uuid.uuid4()}"
+        rebuilt = RawBatch(source_file=group.source_file,
+                           sha256=hashlib.sha256(token.encode()).hexdigest(),
+                           source_format=group.source_format, form=group.form,
+                           frame=group.frame)
+        retry = Retry(batch_id=group.batch_id, source_file=f"retry of {group.source_file}",
+                      quarantine_ids=group.quarantine_ids, keys=group.keys)
+        result = run.step("validate", validate, rebuilt)
+        # Nothing passes and every reason is the same: nothing to load or to update.
+        unchanged = result.valid.empty and failure_set(result.quarantine) == group.failures
+        loaded = None if dry_run or unchanged else \
+            process(rebuilt, settings, run, warehouse, retry, result)[1]
+        row = {**summary_row(rebuilt, result, loaded), "source_file": group.source_file,
+               "batch_id": group.batch_id, "retry_batch_id": getattr(loaded, "batch_id", None),
+               "failures_before": len(group.failures), "failures_now": len(result.quarantine),
+               "unchanged": unchanged, "not_retryable": group.not_retryable, "dry_run": dry_run}
+        run.info("%s: retried %d row(s): %s%s", group.source_file, rebuilt.rows,
+                 summary_line(row), " (dry run)" if dry_run else "")
+        summaries.append(row)
+    return summaries, not_retryable

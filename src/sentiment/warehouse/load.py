@@ -23,7 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from sentiment.errors import InputError
+from sentiment.errors import InputError, SentimentError
 from sentiment.forms.model import GEOPOINT_PARTS, MEDIA_TYPES, Form
 from sentiment.forms.readers import EXTRA_PREFIX
 from sentiment.study import age_band, age_bands
@@ -59,6 +59,15 @@ class LoadBatch:
     rows_read: int = 0
     rows_duplicate: int = 0
     warnings: list[str] = field(default_factory=list)
+    # A retry of quarantined rows (sentiment.flows.steps.Retry): these quarantine rows are
+    # deleted in the load's transaction, and the rows that fail again are stored under the
+    # file they came from (`quarantine_batch_id`, their own source file), not the retry.
+    retried: tuple[int, ...] = ()
+    quarantine_batch_id: int | None = None
+
+
+class QuarantineChangedError(SentimentError):
+    """The quarantine rows a retry read were changed by someone else before it loaded."""
 
 
 @dataclass
@@ -260,6 +269,7 @@ def load_batch(engine: Engine, batch: LoadBatch) -> LoadSummary:
             warnings=json.dumps(batch.warnings, ensure_ascii=False) if batch.warnings else None,
         )).scalar_one()
         summary = LoadSummary(batch_id=batch_id)
+        _retire_quarantine(conn, batch.retried)
         _load_rows(conn, batch, batch_id, summary)
         conn.execute(ib.update().where(ib.c.batch_id == batch_id).values(
             rows_loaded=summary.responses_inserted,
@@ -306,6 +316,21 @@ def _load_rows(conn: Connection, batch: LoadBatch, batch_id: int, summary: LoadS
 
     quarantine = quarantine_frame(batch, batch_id, conflicts, existing)
     summary.quarantined = _bulk_insert(conn, m.Quarantine.__table__, quarantine)
+
+
+def _retire_quarantine(conn: Connection, ids: tuple[int, ...]) -> None:
+    """Delete the retried quarantine rows; all of them must still be there, else another
+    retry has dealt with them since they were read, and this load is rolled back."""
+    if not ids:
+        return
+    table = m.Quarantine.__table__
+    deleted = 0
+    for part in _chunks(list(ids), 900):
+        deleted += conn.execute(table.delete().where(table.c.quarantine_id.in_(part))).rowcount
+    if deleted != len(ids):
+        raise QuarantineChangedError(
+            f"{len(ids) - deleted} of the {len(ids)} quarantine rows being retried were changed "
+            "meanwhile (another retry?); nothing was loaded: run the retry again")
 
 
 def classify(frame: pd.DataFrame, known_hashes: dict[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -562,11 +587,14 @@ def quarantine_frame(batch: LoadBatch, batch_id: int, conflicts: pd.DataFrame,
     """Validation rejects of the batch plus the conflicts found at load time."""
     now = datetime.now(UTC)
     rows = []
+    retry = batch.quarantine_batch_id is not None
     q = batch.quarantine
     if q is not None and not q.empty:
         for rec in q.to_dict("records"):
             rows.append(dict(
-                batch_id=batch_id, form_id=batch.form.form_id, source_file=batch.source_file,
+                batch_id=batch.quarantine_batch_id if retry else batch_id,
+                form_id=batch.form.form_id,
+                source_file=str(rec.get("source_file")) if retry else batch.source_file,
                 source_row=None if _clean(rec.get("source_row")) is None else int(rec["source_row"]),
                 submission_id=_clean(rec.get("submission_id")),
                 respondent_key=_clean(rec.get("respondent_key")),
@@ -579,7 +607,9 @@ def quarantine_frame(batch: LoadBatch, batch_id: int, conflicts: pd.DataFrame,
         where = (f"is already in the warehouse with different answers (response {existing[sub][0]})"
                  if sub in existing else "appears twice in this file with different answers")
         rows.append(dict(
-            batch_id=batch_id, form_id=batch.form.form_id, source_file=batch.source_file,
+            batch_id=batch.quarantine_batch_id if retry else batch_id,
+            form_id=batch.form.form_id,
+            source_file=str(rec.get("_source_file")) if retry else batch.source_file,
             source_row=None if _clean(rec.get("_source_row")) is None else int(rec["_source_row"]),
             submission_id=sub, respondent_key=_clean(rec.get("_respondent_key")),
             field="_submission_id", rule="conflict", value_masked=sub,
