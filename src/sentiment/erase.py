@@ -94,6 +94,8 @@ def erase_in(conn: Connection, keys: list[str]) -> dict[str, int]:
     # children first: SQLite only cascades with PRAGMA foreign_keys, so we never rely on it
     if "coding" in tables:
         removed["coding"] = _delete_in(conn, "coding", "text_id", texts)
+    if "coding_training" in tables:
+        removed["coding_training"] = _delete_in(conn, "coding_training", "text_id", texts)
     removed["fact_text_score"] = _delete_in(conn, "fact_text_score", "text_id", texts)
     removed["fact_text"] = _delete_in(conn, "fact_text", "text_id", texts)
     removed["fact_answer"] = _delete_in(conn, "fact_answer", "response_id", responses)

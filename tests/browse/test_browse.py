@@ -57,7 +57,8 @@ def server(sample_warehouse: str, tmp_path_factory: pytest.TempPathFactory) -> I
 def test_only_published_views_and_read_only_sql(server: str, sample_warehouse: str) -> None:
     tables = {t["name"] for t in httpx.get(f"{server}/pulse.json").json()["tables"]}
     assert tables == {"v_tension_by_wave", "v_tension_change", "v_tension_trend",
-                      "v_topic_share_by_wave", "v_scale_reliability", "v_alerts"}
+                      "v_topic_share_by_wave", "v_text_estimates", "v_scale_reliability",
+                      "v_alerts"}
     for hidden in ("fact_response", "quarantine", "v_responses_long", "v_text_scores", "dim_respondent"):
         assert httpx.get(f"{server}/pulse/{hidden}.json").status_code == 404, hidden
     refused = [

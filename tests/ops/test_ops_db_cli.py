@@ -54,7 +54,7 @@ def test_upgrade_from_empty_downgrade_to_base_and_back(db_url: str) -> None:
         revisions.append(result.output.strip().rsplit("→ ", 1)[-1])
         if revisions[-1] == "empty":
             break
-        assert len(revisions) < 10
+        assert len(revisions) < 50  # a guard against a loop, not a limit on the chain
     assert len(revisions) >= 4  # 0003 → 0002 → 0001 → empty
     tables, views = _objects(db_url)
     assert tables <= {"alembic_version"} and not views

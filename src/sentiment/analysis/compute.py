@@ -34,13 +34,18 @@ WHERE value_num IS NOT NULL
 # v_text_scores has no respondent key; the text component is per respondent, so join it back
 # through fact_text (inside the warehouse; the key never leaves it).
 TEXTS_SQL = """
-SELECT v.wave_id, v.side, v.respondent_group, r.respondent_key, v.question_id, v.sentiment,
-       v.topics, v.scorer
+SELECT v.text_id, v.wave_id, v.side, v.respondent_group, r.respondent_key, v.question_id,
+       v.sentiment, v.topics, v.scorer
 FROM v_text_scores v
 JOIN fact_text t ON t.text_id = v.text_id
 JOIN fact_response r ON r.response_id = t.response_id
 WHERE v.sentiment IS NOT NULL
 """
+
+# Human codes (each coder's rows; the latest per coder and answer counts) and the answers a
+# model was trained on (never used for the correction).
+CODES_SQL = "SELECT text_id, coder, label, topics, coded_at, coding_id FROM coding"
+TRAINED_SQL = "SELECT DISTINCT text_id FROM coding_training"
 
 
 @dataclass
@@ -57,6 +62,10 @@ class AnalysisSummary:
     trends: int = 0
     topic_rows: int = 0
     respondents: int = 0
+    text_estimate_rows: int = 0
+    text_estimates_corrected: int = 0  # rows with method ppi or classical
+    coded_used: int = 0  # coded answers of these waves used for the correction
+    coded_training: int = 0  # coded answers of these waves left out: a model was trained on them
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,6 +77,16 @@ def read_inputs(conn: Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
     texts = pd.read_sql_query(sa.text(TEXTS_SQL), conn)
     responses["value_num"] = responses["value_num"].astype(float)
     return responses, texts
+
+
+def read_codes(conn: Connection) -> tuple[pd.DataFrame, set[int]]:
+    """The coders' rows and the text_ids a model was trained on (empty before migration 0010)."""
+    tables = set(sa.inspect(conn).get_table_names())
+    codes = (pd.read_sql_query(sa.text(CODES_SQL), conn) if "coding" in tables
+             else pd.DataFrame(columns=["text_id", "coder", "label", "topics"]))
+    trained = ({int(t) for t in conn.execute(sa.text(TRAINED_SQL)).scalars()}
+               if "coding_training" in tables else set())
+    return codes, trained
 
 
 def _records(frame: pd.DataFrame, columns: list[str], stamp: dict[str, Any]) -> list[dict]:
@@ -134,7 +153,8 @@ def compute_all(engine: Engine | str, wave: str | None = None, *,
         raise SentimentError(f"unknown wave {wave!r}; waves in schemas/waves.yaml: {', '.join(known)}")
     with engine.connect() as conn:
         responses, texts = read_inputs(conn)
-    result = analyse(responses, texts, cfg, topics or topic_codes(), known)
+        codes, trained = read_codes(conn)
+    result = analyse(responses, texts, cfg, topics or topic_codes(), known, codes, trained)
     waves = [wave] if wave is not None else sorted(set(result.cells["wave_id"]), key=_rank(known))
     stamp = {"computed_at": datetime.now(UTC), "method_version": cfg.method_version}
     with engine.begin() as conn:
@@ -162,6 +182,14 @@ def _write(conn: Connection, result: Analysis, waves: list[str], stamp: dict[str
     summary.trends = _replace(conn, am.TensionTrend.__table__, result.trends, None, stamp)
     summary.topic_rows = _replace(conn, am.TopicShare.__table__, result.topics, waves, stamp)
     summary.respondents = int(result.respondents["wave_id"].isin(waves).sum())
+    est = result.text_estimates
+    summary.text_estimate_rows = _replace(conn, am.TextEstimate.__table__, est, waves, stamp)
+    mine = est[est["wave_id"].isin(waves)]
+    summary.text_estimates_corrected = int(mine["method"].isin(["ppi", "classical"]).sum())
+    totals = mine[(mine["side"] == cfg.total) & (mine["respondent_group"] == cfg.total)
+                  & (mine["measure"] == "sentiment")].drop_duplicates("wave_id")
+    summary.coded_used = int(totals["n_coded"].sum())
+    summary.coded_training = int(totals["n_training"].sum())
     return summary
 
 

@@ -140,3 +140,48 @@ class Alert(Base):
 
 ANALYSIS_TABLES = [TensionIndex.__table__, ScaleReliability.__table__, TensionChange.__table__,
                    TensionTrend.__table__, TopicShare.__table__, Alert.__table__]
+
+
+class TextEstimate(Base):
+    """A text figure per wave × side × group (totals 'semua'): the machine's share beside the
+    prediction-powered estimate corrected by the wave's human-coded answers (migration 0010).
+
+    measure: 'sentiment' (label = positif/netral/negatif), 'topic' (label = topic code),
+    'text_component' (label = 'text_component', 0–100 like tension_index.text_component).
+    method: 'ppi', 'classical' (coded answers alone) or 'uncorrected' (no coded answer in the
+    cell: estimate and interval NULL). n_training: coded answers of the cell left out of the
+    correction because a model was trained on them.
+    """
+
+    __tablename__ = "text_estimate"
+    wave_id: Mapped[str] = mapped_column(ForeignKey("dim_wave.wave_id"), primary_key=True)
+    side: Mapped[str] = mapped_column(String(16), primary_key=True)
+    respondent_group: Mapped[str] = mapped_column(String(16), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
+    label: Mapped[str] = mapped_column(String(48), primary_key=True)
+    estimate: Mapped[float | None] = mapped_column(Float)
+    ci_low: Mapped[float | None] = mapped_column(Float)
+    ci_high: Mapped[float | None] = mapped_column(Float)
+    machine_share: Mapped[float | None] = mapped_column(Float)
+    n_scored: Mapped[int] = mapped_column(Integer)
+    n_coded: Mapped[int] = mapped_column(Integer)
+    n_training: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(16))
+    suppressed: Mapped[bool] = mapped_column(Boolean)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    method_version: Mapped[str] = mapped_column(String(16))
+
+
+class CodingTraining(Base):
+    """A coded answer a model was trained on (`sentiment train --from-coding`): never used to
+    correct that model's figures (migration 0010)."""
+
+    __tablename__ = "coding_training"
+    text_id: Mapped[int] = mapped_column(ForeignKey("fact_text.text_id", ondelete="CASCADE"),
+                                         primary_key=True)
+    model_version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    trained_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+ESTIMATE_TABLES = [TextEstimate.__table__, CodingTraining.__table__]
+"""Added by migration 0010 (not in ANALYSIS_TABLES, which revision 0003 builds)."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -12,6 +12,8 @@ from sentiment.analysis.config import IndexConfig
 from sentiment.analysis.index import CELL, CELL_COLUMNS, index_cells, respondent_scores
 from sentiment.analysis.reliability import RELIABILITY_COLUMNS, reliability_table
 from sentiment.analysis.suppress import suppress
+from sentiment.analysis.text_estimates import COLUMNS as ESTIMATE_COLUMNS
+from sentiment.analysis.text_estimates import text_estimates
 from sentiment.analysis.topics import COLUMNS as TOPIC_COLUMNS
 from sentiment.analysis.topics import topic_shares
 
@@ -26,6 +28,8 @@ class Analysis:
     changes: pd.DataFrame
     trends: pd.DataFrame
     topics: pd.DataFrame
+    text_estimates: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[*ESTIMATE_COLUMNS, "suppressed"]))
 
 
 def suppress_cells(cells: pd.DataFrame, cfg: IndexConfig) -> pd.DataFrame:
@@ -55,8 +59,11 @@ def suppress_topics(table: pd.DataFrame, cells: pd.DataFrame, cfg: IndexConfig) 
 
 
 def analyse(responses: pd.DataFrame, texts: pd.DataFrame, cfg: IndexConfig,
-            topics: Sequence[str], order: Sequence[str] | None = None) -> Analysis:
-    """Index, reliability, change, trend and topic shares for every wave in the frames."""
+            topics: Sequence[str], order: Sequence[str] | None = None,
+            codes: pd.DataFrame | None = None, trained: Collection[int] = ()) -> Analysis:
+    """Index, reliability, change, trend, topic shares and the text estimates (machine figure
+    and, where `codes` has human-coded answers not in `trained`, the corrected one) for every
+    wave in the frames."""
     resp = respondent_scores(responses, texts, cfg)
     if resp.empty:
         return _empty(resp)
@@ -77,7 +84,8 @@ def analyse(responses: pd.DataFrame, texts: pd.DataFrame, cfg: IndexConfig,
 
     trend = trends(cells[~cells["suppressed"]], cfg, order)
     shares = suppress_topics(topic_shares(texts, cfg, topics), cells, cfg)
-    return Analysis(resp, cells, rel, changes, trend, shares)
+    estimates = text_estimates(texts, codes, trained, cfg, topics, cells, resp)
+    return Analysis(resp, cells, rel, changes, trend, shares, estimates)
 
 
 def _empty(resp: pd.DataFrame) -> Analysis:

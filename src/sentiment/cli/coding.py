@@ -38,18 +38,26 @@ def train(
     quiet: QuietOption = False,
 ) -> None:
     """Train the sentiment model (labels positif/netral/negatif or positive/neutral/negative)."""
+    from sentiment.nlp.coding import record_training
     from sentiment.nlp.train import coded_answers, read_labelled, train_and_save
 
     with guarded():
         frame = read_labelled(data, text_column, label_column) if data else None
         coded = coded_answers(from_coding) if from_coding else None
+        texts = None if coded is None else coded[["text", "label"]]
         if not quiet:
             with console.status("Training (features, cross-validation, final fit)…"):
-                model = train_and_save(out, frame, include_corpus, coded,
+                model = train_and_save(out, frame, include_corpus, texts,
                                        user_weight=user_weight, cv_folds=cv_folds)
         else:
-            model = train_and_save(out, frame, include_corpus, coded,
+            model = train_and_save(out, frame, include_corpus, texts,
                                    user_weight=user_weight, cv_folds=cv_folds)
+        if coded is not None and from_coding:
+            # these answers trained the model: the analysis leaves them out of the correction
+            recorded = record_training(from_coding, coded["text_id"].tolist(), model.version)
+            console.print(f"{len(coded)} coded answers trained {model.version} ({recorded} newly "
+                          "recorded in coding_training): they are left out of the correction "
+                          "of text figures; run `sentiment index` to recompute", highlight=False)
     if quiet:
         return
     meta = model.metadata

@@ -20,7 +20,7 @@ from sentiment.warehouse.views import VIEWS, read_view
 DATABASE = "pulse"
 # Aggregates that passed suppression; the respondent-level views stay out of the browser.
 BROWSE_VIEWS = ("v_tension_by_wave", "v_tension_change", "v_tension_trend",
-                "v_topic_share_by_wave", "v_scale_reliability", "v_alerts")
+                "v_topic_share_by_wave", "v_text_estimates", "v_scale_reliability", "v_alerts")
 HIDDEN_COLUMNS = {"respondent_key"}
 SQL_TIME_LIMIT_MS = 1000
 
@@ -56,6 +56,14 @@ COLUMN_NOTES = {
     "sen_slope": "Sen slope: index points per wave.",
     "message": "Alert text for leaders (Bahasa Indonesia).",
     "message_en": "Alert text in English.",
+    "measure": "Text figure: sentiment share, topic share or the index's text component.",
+    "label": "Sentiment label, topic code, or text_component.",
+    "estimate": "Figure corrected by the human-coded answers (empty when uncorrected).",
+    "machine_share": "The machine's figure over all scored answers (not checked by people).",
+    "n_scored": "Scored answers in the cell (text_component: respondents).",
+    "n_coded": "Human-coded answers used for the correction.",
+    "n_training": "Coded answers left out of the correction: a model was trained on them.",
+    "method": "ppi (corrected), classical (coded answers alone) or uncorrected (no coded answer).",
 }
 
 

@@ -388,6 +388,10 @@ def build_codebook(registry: FormRegistry | None = None) -> dict[str, Any]:
                              "sentimen dan kode topik",
             "v_tension_by_wave": "indeks ketegangan per gelombang, sisi dan kelompok",
             "v_topic_share_by_wave": "bagian jawaban teks per kode topik",
+            "v_text_estimates": "angka teks (sentimen, topik, komponen teks) per gelombang, "
+                                "sisi dan kelompok: angka mesin dan angka yang dikoreksi "
+                                "dengan jawaban yang dinilai petugas; 'uncorrected' bila "
+                                "belum ada yang dinilai",
             "v_scale_reliability": "alfa Cronbach skala indeks per gelombang dan kelompok",
             "v_tension_change": "perubahan indeks dari gelombang sebelumnya, dengan selang "
                                 "kepercayaan",

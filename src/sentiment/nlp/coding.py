@@ -330,7 +330,7 @@ def agreement(engine: Engine) -> AgreementReport:
 
 
 def consensus_labels(db_url: str) -> pd.DataFrame:
-    """text, label for coded answers: the majority label over coders (ties: dropped)."""
+    """text_id, text, label for coded answers: the majority label over coders (ties: dropped)."""
     engine = sa.create_engine(db_url)
     try:
         codes = latest_codes(engine)
@@ -343,7 +343,31 @@ def consensus_labels(db_url: str) -> pd.DataFrame:
         tie = best.index.isin(second[second == best.loc[second.index, "n"]].index)
         chosen = best[~tie].reset_index()[["text_id", "label"]]
         texts = wave_texts(engine)[["text_id", "text"]]
-        return chosen.merge(texts, on="text_id")[["text", "label"]]
+        return chosen.merge(texts, on="text_id")[["text_id", "text", "label"]]
+    finally:
+        engine.dispose()
+
+
+def record_training(db_url: str, text_ids: Sequence[int], model_version: str) -> int:
+    """Note in `coding_training` that a model was trained on these coded answers, so that the
+    analysis never uses them to correct text figures (docs/method.md section 10). Returns the
+    number of answers recorded (an answer already recorded for this model is not repeated)."""
+    ids = sorted({int(t) for t in text_ids})
+    engine = sa.create_engine(db_url)
+    try:
+        if not sa.inspect(engine).has_table("coding_training"):
+            raise SentimentError("warehouse has no coding_training table: run "
+                                 "`sentiment db upgrade` before training from its codes")
+        table = sa.Table("coding_training", sa.MetaData(), autoload_with=engine)
+        now = dt.datetime.now(dt.UTC)
+        with engine.begin() as conn:
+            known = {int(t) for t in conn.execute(sa.select(table.c.text_id).where(
+                table.c.model_version == model_version)).scalars()}
+            rows = [{"text_id": t, "model_version": model_version, "trained_at": now}
+                    for t in ids if t not in known]
+            if rows:
+                conn.execute(sa.insert(table), rows)
+        return len(rows)
     finally:
         engine.dispose()
 

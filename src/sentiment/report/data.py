@@ -68,6 +68,9 @@ class TopicRow:
     ci_low: dict[str, float | None]
     ci_high: dict[str, float | None]
     previous: dict[str, float | None]
+    # True where the share is corrected by human-coded answers (v_text_estimates, ppi or
+    # classical); False: the machine's figure, "perkiraan mesin, belum diperiksa manusia"
+    corrected: dict[str, bool] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,6 +97,8 @@ class ReportData:
     # the safety question, so no report text names a programme
     report: ReportQuestions = field(default_factory=ReportQuestions)
     safety_label: str | None = None
+    n_coded: int = 0  # coded answers that corrected this wave's text figures (all cells)
+    n_training: int = 0  # coded answers left out: a model was trained on them
 
     @property
     def total_side_label(self) -> str:
@@ -318,6 +323,27 @@ def topic_rows(
     return rows, {g: int(n) for g, n in n_col.items() if pd.notna(n)}
 
 
+def corrected_topics(rows: list[TopicRow], estimates: pd.DataFrame, wave: str,
+                     total: str) -> list[TopicRow]:
+    """The topic shares of `wave` replaced by their corrected estimate (and interval) where
+    the wave's coded answers correct them; the others stay the machine's figure."""
+    part = estimates[(estimates["wave_id"] == wave) & (estimates["side"] == total)
+                     & (estimates["measure"] == "topic")
+                     & estimates["method"].isin(["ppi", "classical"])]
+    fixed = {(str(r["respondent_group"]), str(r["label"])): r for r in part.to_dict("records")}
+    out = []
+    for row in rows:
+        share, low, high = dict(row.share), dict(row.ci_low), dict(row.ci_high)
+        corrected = {g: False for g in share}
+        for g in share:
+            hit = fixed.get((g, row.topic))
+            if hit is not None and share[g] is not None:
+                share[g], low[g], high[g] = num(hit["estimate"]), num(hit["ci_low"]), num(hit["ci_high"])
+                corrected[g] = True
+        out.append(TopicRow(row.topic, row.label, share, low, high, row.previous, corrected))
+    return out
+
+
 # ----------------------------------------------------------------------------------------------
 # Assembly
 
@@ -369,6 +395,13 @@ def build_report_data(engine: Engine, wave: str = "latest") -> ReportData:
 
     shares = read_view(engine, "v_topic_share_by_wave")
     topics, topic_n = topic_rows(shares, current.wave_id, prev_id, total, topic_labels)
+    estimates = read_view(engine, "v_text_estimates")
+    topics = corrected_topics(topics, estimates, current.wave_id, total)
+    overall = estimates[(estimates["wave_id"] == current.wave_id) & (estimates["side"] == total)
+                        & (estimates["respondent_group"] == total)
+                        & (estimates["measure"] == "sentiment")]
+    n_coded = int(overall["n_coded"].max()) if not overall.empty else 0
+    n_training = int(overall["n_training"].max()) if not overall.empty else 0
 
     now = tension[tension["wave_id"] == current.wave_id]
     cell_rows = [
@@ -427,4 +460,6 @@ def build_report_data(engine: Engine, wave: str = "latest") -> ReportData:
         suppressed=suppressed,
         report=asked,
         safety_label=_question_label(asked.safety),
+        n_coded=n_coded,
+        n_training=n_training,
     )

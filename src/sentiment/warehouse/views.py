@@ -85,6 +85,16 @@ SELECT wave_id, side, respondent_group, topic, share, ci_low, ci_high, n,
 FROM topic_share
 WHERE NOT suppressed""",
           "Share of free-text answers per topic, and the negative share within the topic."),
+    _view("v_text_estimates", """
+        wave_id side respondent_group measure label estimate ci_low ci_high machine_share
+        n_scored n_coded n_training method""", """
+SELECT wave_id, side, respondent_group, measure, label, estimate, ci_low, ci_high,
+       machine_share, n_scored, n_coded, n_training, method
+FROM text_estimate
+WHERE NOT suppressed""",
+          "Text figures (sentiment shares, topic shares, the text component) per wave, side "
+          "and group: the machine figure beside the estimate corrected by the human-coded "
+          "answers (method ppi or classical, 95% interval), or 'uncorrected' where none."),
     _view("v_scale_reliability", """
         wave_id respondent_group alpha n omega n_items flag_low""", """
 SELECT wave_id, respondent_group, alpha, n, omega, n_items, flag_low
