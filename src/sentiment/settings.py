@@ -75,7 +75,9 @@ def schemas_dir() -> Path:
     if chosen is not None:
         if not chosen.is_dir():
             raise SentimentError(f"{chosen}: no such programme folder (see `sentiment init`)")
-        return chosen
+        # Absolute, so paths built from it are not re-joined to it (`load_yaml` treats a
+        # relative path as relative to the programme folder).
+        return chosen.absolute()
     for candidate in (_PACKAGE_DIR.parents[1] / "schemas", _PACKAGE_DIR / "_schemas"):
         if candidate.is_dir():
             return candidate

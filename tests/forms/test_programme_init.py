@@ -123,3 +123,21 @@ def test_programme_size_limit_refuses_a_larger_export(tmp_path: Path) -> None:
                                                   key=b"test-key-not-secret-0123456789"))
     assert rows[0]["loaded"] == 0 and rows[0]["status"].startswith("failed: big.csv"), rows
     assert "above the limit" in rows[0]["status"]
+
+
+def test_a_relative_schemas_folder_is_not_joined_to_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--schemas prog` from the folder above it: shared choices and programme files resolve
+    once (the folder used to be re-joined: `prog/prog/forms/_choices.yaml`)."""
+    import shutil
+
+    from sample_paths import EXPORTS, ROOT
+
+    from sentiment.cli import app
+
+    shutil.copytree(ROOT / "schemas", tmp_path / "prog")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SENTIMENT_PSEUDONYM_KEY", "test-key-not-secret-0123456789abcdef")
+    result = CliRunner().invoke(app, ["ingest", str(EXPORTS / "2024-11_orang_tua_kobo.csv"),
+                                      "--schemas", "prog", "--db", "sqlite:///w.db"])
+    assert result.exit_code == 0, result.output
+    assert "prog/prog" not in result.output and "165" in result.output

@@ -150,7 +150,7 @@ def compute_all(engine: Engine | str, wave: str | None = None, *,
     cfg = config or load_index_config()
     known = wave_order()
     if wave is not None and wave not in known:
-        raise SentimentError(f"unknown wave {wave!r}; waves in schemas/waves.yaml: {', '.join(known)}")
+        raise SentimentError(f"unknown wave {wave!r}; waves in the programme's waves.yaml: {', '.join(known)}")
     with engine.connect() as conn:
         responses, texts = read_inputs(conn)
         codes, trained = read_codes(conn)

@@ -83,7 +83,7 @@ def reason(check: Check, form: Form, shown: str | None, context: dict[str, Any])
     if check.rule == "in_set":
         return f"{it} is not one of {', '.join(check.params['value_set'])}"
     if check.rule == "area":
-        return f"{it} is not an RW listed in schemas/areas.yaml ({', '.join(check.params['value_set'])})"
+        return f"{it} is not an area listed in the programme's areas.yaml ({', '.join(check.params['value_set'])})"
     if check.rule in ("integer", "decimal", "datetime"):
         noun = {"integer": "a whole number", "decimal": "a number", "datetime": "an ISO date-time"}
         return f"{it} is not {noun[check.rule]}"
@@ -103,7 +103,7 @@ def reason(check: Check, form: Form, shown: str | None, context: dict[str, Any])
     if check.rule == "wave":
         if shown is None:
             return "no interview date or submission time to place the response in a wave"
-        return f"{name} date {shown} is outside every wave window in schemas/waves.yaml"
+        return f"{name} date {shown} is outside every wave window in the programme's waves.yaml"
     rule = _rule(form, check.rule)
     if rule is not None:
         when = rule.when
