@@ -92,6 +92,20 @@ def test_second_version_is_a_new_file_and_never_overwrites(tmp_path: Path) -> No
     assert versions == ["2025010101", "2025020101"]
 
 
+def test_older_type_names_are_kept_not_left_out(tmp_path: Path) -> None:
+    """`gps`, `phone number` (older .xls forms) and `time` (no time-of-day type: kept as text)."""
+    survey = [["gps", "titik", "Titik", "Point"], ["phone number", "telp", "Telepon", "Phone"],
+              ["time", "jam", "Jam", "Time"], ["select_one_from_file desa.csv", "desa", "Desa", "Village"]]
+    path, imported = import_form(_xlsform(tmp_path / "lama.xlsx", survey), tmp_path / "prog")
+    by_name = {f.name: f for f in load_form(path).fields}
+    assert by_name["titik"].type == "geopoint"
+    assert by_name["telp"].type == "text" and by_name["telp"].pii
+    assert by_name["jam"].type == "text"
+    # choices from a file: kept as the answers are written, unchecked, and the person is told
+    assert by_name["desa"].type == "select_one" and not by_name["desa"].choices
+    assert any("'desa'" in note and "choices come from a file" in note for note in imported.warnings)
+
+
 def test_repeat_group_is_refused_naming_the_group(tmp_path: Path) -> None:
     survey = [["begin_repeat", "anggota", "Anggota", "Members"], ["text", "nama", "Nama", "Name"],
               ["end_repeat"]]

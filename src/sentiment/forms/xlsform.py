@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings as _warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ _TYPES: dict[str, str | None] = {
     "note": None, "calculate": None, "hidden": None, "acknowledge": None,
     "deviceid": None, "username": None, "phonenumber": "text", "email": "text",
     "start-geopoint": "geopoint", "audit": None, "background-audio": None,
+    # names older .xls forms use, which pyxform passes through unchanged
+    "gps": "geopoint", "phone number": "text",
+    # kept as written (lossless); the pipeline has no time-of-day or shape type
+    "time": "text", "geotrace": "text", "geoshape": "text",
 }
 _REPEAT = {"repeat"}
 _GROUP = {"group"}
@@ -72,10 +77,17 @@ def read_xlsform(path: Path) -> tuple[dict[str, Any], list[str]]:
     from pyxform.xls2json import parse_file_to_json
 
     warnings: list[str] = []
-    try:
-        form = parse_file_to_json(str(path), warnings=warnings)
-    except PyXFormError as exc:
-        raise SentimentError(f"{display_path(path)}: not a usable XLSForm: {_one_line(exc)}") from None
+    # openpyxl/xlrd speak through Python warnings: each becomes one line of the import's notes,
+    # except openpyxl's "extension is not supported" (Excel features such as data-validation
+    # extensions, nothing of the form).
+    with _warnings.catch_warnings(record=True) as caught:
+        _warnings.simplefilter("always")
+        try:
+            form = parse_file_to_json(str(path), warnings=warnings)
+        except PyXFormError as exc:
+            raise SentimentError(f"{display_path(path)}: not a usable XLSForm: {_one_line(exc)}") from None
+    warnings += [f"workbook: {_one_line(w.message)}" for w in caught
+                 if "extension is not supported" not in str(w.message)]
     return form, warnings
 
 
@@ -294,8 +306,10 @@ def _field(child: dict[str, Any], kind: str, path: tuple[str, ...], default: str
         out["path"] = "/".join((*path, name))
     if _required(bind):
         out["required"] = True
-    if kind == "text" and not _IDENTITY.search(name) and not _ADDRESS.search(name):
-        out["type"] = "free_text"  # typed-in answers are what the scorer reads
+    if (child.get("type") in ("text", "string") and not _IDENTITY.search(name)
+            and not _ADDRESS.search(name)):
+        out["type"] = "free_text"  # typed-in answers are what the scorer reads (not a
+        # barcode, e-mail, phone number, time or shape, which are text too)
     if child.get("type") == "today":
         out["aliases"] = ["today"]
         if not labels:
