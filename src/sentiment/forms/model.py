@@ -91,11 +91,19 @@ class Field(BaseModel):
     def found_in(self, normalised: set[str]) -> bool:
         """Whether a file with these (normalised) column titles carries this question; a
         geopoint may come as its parts only (`_<name>_latitude`, ODK's `<name>-Latitude`)."""
-        if self.header_aliases() & normalised:
+        if self.header_aliases() & normalised or self.option_headers().keys() & normalised:
             return True
         return self.type == "geopoint" and bool(
             {normalise_header(f"{p}{self.name}{sep}latitude") for p, sep in (("_", "_"), ("", "-"))}
             & normalised)
+
+    def option_headers(self) -> dict[str, str]:
+        """Kobo's one 0/1 column per option of a select_multiple (`<name or path>/<option>`),
+        normalised → the option's value; empty for any other type."""
+        if self.type != "select_multiple":
+            return {}
+        return {f"{alias}/{normalise_header(v)}": v for alias in self.header_aliases()
+                for v in self.choice_values}
 
     def header_aliases(self) -> set[str]:
         """Every column title under which this field may arrive, normalised."""
@@ -143,7 +151,7 @@ one respondent per submission) and text (typed-in questions to score, as `free_t
 class Form(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    form_id: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    form_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     title: str
     respondent_group: Annotated[str, StringConstraints(min_length=1, max_length=16)]
@@ -276,7 +284,8 @@ class FormRegistry(BaseModel):
         best: tuple[float, int, Form] | None = None
         for form in self.forms:
             found = sum(1 for f in form.fields if f.found_in(normalised))
-            extra = len(normalised - set(form.alias_map()))
+            options = {h for f in form.fields for h in f.option_headers()}
+            extra = len(normalised - set(form.alias_map()) - options)
             score = (found / len(form.fields), -extra, form)
             if best is None or score[:2] > best[:2]:
                 best = score

@@ -46,12 +46,12 @@ class DimQuestion(Base):
     """One row per question across form versions (`<form_id>.<question id>`)."""
 
     __tablename__ = "dim_question"
-    question_id: Mapped[str] = mapped_column(String(96), primary_key=True)
-    form_id: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(64))
+    question_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(128))
     type: Mapped[str] = mapped_column(String(24))
     label: Mapped[str] = mapped_column(Text)
-    grp: Mapped[str | None] = mapped_column(String(48))
+    grp: Mapped[str | None] = mapped_column(String(255))
     scale: Mapped[str | None] = mapped_column(String(48))
     reverse: Mapped[bool] = mapped_column(Boolean, default=False)
     required: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -91,7 +91,7 @@ class IngestBatch(Base):
     source_file: Mapped[str] = mapped_column(String(255))
     file_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     source_format: Mapped[str] = mapped_column(String(24))
-    form_id: Mapped[str] = mapped_column(String(32))
+    form_id: Mapped[str] = mapped_column(String(128))
     form_version: Mapped[str] = mapped_column(String(64))
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
@@ -114,7 +114,7 @@ class FactResponse(Base):
     __tablename__ = "fact_response"
     __table_args__ = (UniqueConstraint("form_id", "submission_id", name="uq_response_submission"),)
     response_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    form_id: Mapped[str] = mapped_column(String(32))
+    form_id: Mapped[str] = mapped_column(String(128))
     form_version: Mapped[str] = mapped_column(String(64))
     submission_id: Mapped[str] = mapped_column(String(128))
     respondent_key: Mapped[str] = mapped_column(
@@ -212,7 +212,7 @@ class Quarantine(Base):
     __tablename__ = "quarantine"
     quarantine_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_batch.batch_id"))
-    form_id: Mapped[str] = mapped_column(String(32))
+    form_id: Mapped[str] = mapped_column(String(128))
     source_file: Mapped[str] = mapped_column(String(255))
     source_row: Mapped[int | None] = mapped_column(Integer)
     submission_id: Mapped[str | None] = mapped_column(String(128))
