@@ -141,3 +141,22 @@ def test_a_relative_schemas_folder_is_not_joined_to_itself(tmp_path: Path, monke
                                       "--schemas", "prog", "--db", "sqlite:///w.db"])
     assert result.exit_code == 0, result.output
     assert "prog/prog" not in result.output and "165" in result.output
+
+
+def test_every_command_takes_schemas() -> None:
+    """`--schemas DIR` works on every command (README), so scripts can pass it everywhere;
+    `init` creates the folder instead."""
+    import typer
+
+    from sentiment.cli import app
+
+    def leaves(command, path: str = ""):
+        if hasattr(command, "commands"):  # a group (typer's own click)
+            for name, sub in command.commands.items():
+                yield from leaves(sub, f"{path} {name}".strip())
+        else:
+            yield path, command
+
+    missing = [path for path, command in leaves(typer.main.get_command(app))
+               if path != "init" and not any("--schemas" in p.opts for p in command.params)]
+    assert missing == []

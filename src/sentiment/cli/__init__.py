@@ -53,11 +53,12 @@ def print_ingest_summary(rows: list[dict], quiet: bool) -> None:
     if quiet:
         return
     table = Table(title="Ingest summary", expand=False)
-    table.add_column("file", no_wrap=True)
-    table.add_column("form", no_wrap=True)
+    # Long file and form names wrap; the counts never shrink to "…".
+    table.add_column("file", overflow="fold")
+    table.add_column("form", overflow="fold")
     numbers = ("read", "valid", "quarantined", "duplicate", "loaded")
     for col in numbers:
-        table.add_column(col, justify="right")
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
     for row in rows:
         if row.get("skipped"):
             table.add_row(str(row["source_file"]), "[dim]already loaded", *[""] * 4, "0")
@@ -104,7 +105,8 @@ def print_warehouse_summary(url: str, quiet: bool) -> None:
             "GROUP BY wave_id, respondent_group ORDER BY wave_id, respondent_group")).all()
         rules = conn.execute(sa.text(
             "SELECT rule, COUNT(*) FROM quarantine GROUP BY rule ORDER BY COUNT(*) DESC")).all()
-    table = Table(title="Warehouse: current responses")
+    title = "Warehouse: current responses"
+    table = Table(title=title, min_width=len(title) + 4)
     groups = sorted({g for _, g, _ in cells})
     table.add_column("wave")
     for g in groups:

@@ -24,6 +24,7 @@ def _engine(db: str | None, migrate: bool = False):
 
 def train(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the model into.")],
+    schemas: SchemasOption = None,
     data: Annotated[Path | None, typer.Option("--data", help="Labelled CSV/XLSX file.")] = None,
     text_column: Annotated[str, typer.Option("--text-column")] = "text",
     label_column: Annotated[str, typer.Option("--label-column")] = "label",
@@ -130,6 +131,7 @@ def coding_import(
     input: Annotated[Path, typer.Option("--input", help="Coded CSV/XLSX file.")],
     coder: Annotated[str, typer.Option("--coder", help="Coder's name or initials.")],
     db: DbOption = None,
+    schemas: SchemasOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Load a coder's labels into the warehouse `coding` table."""
@@ -142,7 +144,8 @@ def coding_import(
 
 
 @coding_app.command("agreement")
-def coding_agreement(db: DbOption = None, quiet: QuietOption = False) -> None:
+def coding_agreement(db: DbOption = None, schemas: SchemasOption = None,
+                     quiet: QuietOption = False) -> None:
     """Agreement between coders (Cohen's kappa, Krippendorff's alpha) and with the machine."""
     from sentiment.nlp.coding import agreement
 
@@ -168,6 +171,7 @@ def topics_discover(
     k: Annotated[int, typer.Option("--k", help="Number of themes.")] = 8,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     db: DbOption = None,
+    schemas: SchemasOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Emerging themes in one wave's answers (NMF), with top terms and two example answers."""

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from sentiment.cli.options import DbOption, QuietOption, console, guarded
+from sentiment.cli.options import DbOption, QuietOption, SchemasOption, console, guarded
 from sentiment.config import mask_url
 from sentiment.errors import SentimentError
 
@@ -24,7 +24,7 @@ db_app = typer.Typer(help="Warehouse schema migrations and PostgreSQL roles.",
 
 
 @db_app.command()
-def upgrade(db: DbOption = None,
+def upgrade(db: DbOption = None, schemas: SchemasOption = None,
             revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
             quiet: QuietOption = False) -> None:
     """Migrate the warehouse up (from empty, or from any older revision) to `revision`."""
@@ -40,7 +40,7 @@ def upgrade(db: DbOption = None,
 
 
 @db_app.command()
-def downgrade(db: DbOption = None,
+def downgrade(db: DbOption = None, schemas: SchemasOption = None,
               revision: Annotated[str, typer.Option(
                   help="Target revision: -1 (one step), a revision id, or base (empty).")] = "-1",
               yes: Annotated[bool, typer.Option("--yes", help="Do not ask; downgrades drop data.")] = False,
@@ -64,7 +64,7 @@ def downgrade(db: DbOption = None,
 
 
 @db_app.command()
-def current(db: DbOption = None) -> None:
+def current(db: DbOption = None, schemas: SchemasOption = None) -> None:
     """Print the warehouse's revision and the newest one this code knows."""
     with guarded():
         from sentiment.warehouse import db as warehouse
@@ -77,7 +77,7 @@ def current(db: DbOption = None) -> None:
 
 
 @db_app.command()
-def roles(db: DbOption = None,
+def roles(db: DbOption = None, schemas: SchemasOption = None,
           loader: Annotated[str, typer.Option(help="Name of the writing role.")] = "sentiment_loader",
           analyst: Annotated[str, typer.Option(help="Name of the read-only role.")] = "sentiment_analyst",
           schema: Annotated[str | None, typer.Option(

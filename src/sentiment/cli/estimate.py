@@ -10,7 +10,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from sentiment.cli.options import QuietOption, err_console, guarded
+from sentiment.cli.options import QuietOption, SchemasOption, err_console, guarded
 from sentiment.errors import InputError
 
 COLUMNS = ["by", "label", "estimate", "ci_low", "ci_high", "machine_share", "n_scored", "n_coded",
@@ -115,6 +115,7 @@ def estimate(
     label_column: Annotated[str, typer.Option("--label-column", help="Human label column.")] = "sentiment",
     by: Annotated[str | None, typer.Option("--by", help="Also per group of this column.")] = None,
     alpha: Annotated[float, typer.Option("--alpha", help="1 - confidence of the intervals.")] = 0.05,
+    schemas: SchemasOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Share of each sentiment, corrected by a human-coded random subset, with intervals

@@ -71,6 +71,7 @@ def _caption(n: int, max_rows: int) -> str:
 def query_command(
     sql: Annotated[str, typer.Argument(help="One SELECT or WITH statement.")],
     db: DbOption = None,
+    schemas: SchemasOption = None,
     fmt: Annotated[QueryFormat, typer.Option(
         "--format", "-f", help="Output format (table with --out writes CSV).")] = QueryFormat.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of the screen.")] = None,

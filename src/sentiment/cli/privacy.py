@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from sentiment.cli.options import QuietOption, err_console, guarded
+from sentiment.cli.options import QuietOption, SchemasOption, err_console, guarded
 from sentiment.errors import InputError
 from sentiment.privacy.redact import TAGS, redact_series
 from sentiment.privacy.safe_export import neutralise_frame
@@ -85,6 +85,7 @@ def redact(
     input: Annotated[Path, typer.Option("--input", "-i", help="CSV file to read.")],
     text_column: Annotated[str, typer.Option("--text-column", "-c", help="Column with free text.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write (UTF-8).")],
+    schemas: SchemasOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Redact names, phone numbers, NIK, e-mail, accounts, addresses and plates in a CSV column."""

@@ -36,6 +36,7 @@ def list_(
         "--rows", help="One line per failure (file, row, field, rule, masked value, reason) "
         "instead of counts.")] = False,
     db: DbOption = None,
+    schemas: SchemasOption = None,
 ) -> None:
     """Quarantined rows counted per batch (file), rule and field, with the reason. Values of
     personal fields are masked; the stored records are never printed."""

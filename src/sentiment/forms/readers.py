@@ -636,7 +636,7 @@ def check_cell_sizes(table: RawTable, positions: list[int], name: str, limits: R
 def _from_split_columns(cells: pd.DataFrame, headers: list[str], f: Field) -> pd.Series | None:
     """Rebuild a select_multiple from Kobo's one-0/1-column-per-option layout, if that is all
     we have (None when the file has no such column)."""
-    wanted = {f"{alias}/{normalise_header(v)}": v for alias in f.header_aliases() for v in f.choice_values}
+    wanted = f.option_headers()
     found = [(i, wanted[normalise_header(h)]) for i, h in enumerate(headers) if normalise_header(h) in wanted]
     if not found:
         return None
