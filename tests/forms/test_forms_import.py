@@ -106,6 +106,37 @@ def test_older_type_names_are_kept_not_left_out(tmp_path: Path) -> None:
     assert any("'desa'" in note and "choices come from a file" in note for note in imported.warnings)
 
 
+def test_a_form_named_after_a_long_file_name_loads(tmp_path: Path) -> None:
+    """No `form_id` setting: pyxform names the form after the file, as ODK Central does."""
+    book = _xlsform(tmp_path / "x.xlsx", SURVEY)
+    workbook = openpyxl.load_workbook(book)
+    workbook["settings"].delete_rows(1, 2)
+    long_name = tmp_path / "Survei_Persepsi_Warga_Kebun_Kelurahan_2026_final_v3.xlsx"
+    workbook.save(long_name)
+    path, imported = import_form(long_name, tmp_path / "prog")
+    assert len(imported.form_id) > 32
+    assert load_form(path).form_id == imported.form_id
+    assert [f.form_id for f in load_registry(tmp_path / "prog" / "forms").forms] == [imported.form_id]
+
+
+def test_detect_counts_a_select_multiple_given_as_option_columns(tmp_path: Path) -> None:
+    """Kobo's one 0/1 column per option: the form with that question wins over a smaller form
+    that merely has all of its few questions in the file."""
+    prog = tmp_path / "prog"
+    import_form(_xlsform(tmp_path / "a.xlsx", SURVEY), prog)
+    small = [["geopoint", "lokasi", "Lokasi", "Location"]]
+    book = _xlsform(tmp_path / "b.xlsx", small)
+    workbook = openpyxl.load_workbook(book)
+    workbook["settings"]["B2"] = "lokasi_saja"
+    workbook.save(book)
+    import_form(book, prog)
+    registry = load_registry(prog / "forms")
+    columns = ["today", "identitas/nama", "identitas/usia", "identitas/anak", "lokasi", "foto",
+               "kegiatan/kerja_bakti", "kegiatan/pengajian", "harapan"]
+    form, share = registry.detect(columns)
+    assert form.form_id == "survei_uji" and share == 1.0
+
+
 def test_repeat_group_is_refused_naming_the_group(tmp_path: Path) -> None:
     survey = [["begin_repeat", "anggota", "Anggota", "Members"], ["text", "nama", "Nama", "Name"],
               ["end_repeat"]]
