@@ -261,3 +261,11 @@ def test_form_mistake_names_the_field(tmp_path: Path) -> None:
         "fields:\n  - {name: a, type: txet, label: A}\n", encoding="utf-8")
     with pytest.raises(SentimentError, match=r"f\.yaml: field 'a', type: "):
         load_registry(forms)
+
+
+def test_long_form_ids_get_distinct_respondent_groups_that_fit() -> None:
+    from sentiment.forms.model import GROUP_MAX, group_for
+
+    a, b = (group_for(f"survei_persepsi_warga_kelurahan_{x}") for x in ("utara", "selatan"))
+    assert a != b and max(len(a), len(b)) <= GROUP_MAX
+    assert group_for("remaja") == "remaja"

@@ -75,6 +75,18 @@ def test_a_header_that_parses_to_one_column_is_refused(tmp_path, registry, sep):
     assert "\n" not in str(err.value)
 
 
+def test_an_xlsform_in_the_inbox_is_refused_not_loaded_as_answers(tmp_path, registry):
+    book = openpyxl.Workbook()
+    book.active.title = "survey"
+    book.active.append(["type", "name", "label"])
+    book.active.append(["text", "nama", "Nama"])
+    book.create_sheet("choices").append(["list_name", "name", "label"])
+    path = tmp_path / "formulir.xlsx"
+    book.save(path)
+    with pytest.raises(InputError, match=r"formulir\.xlsx: this is an XLSForm.*forms import"):
+        read_export(path, registry)
+
+
 def test_a_row_with_commas_in_text_under_a_semicolon_header_reads(tmp_path, registry):
     row = [*KOBO_ROW[:14], "aman, tenang, damai", *KOBO_ROW[15:]]
     batch = read_export(kobo_csv(tmp_path, rows=[row], sep=";"), registry)

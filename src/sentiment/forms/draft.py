@@ -16,6 +16,7 @@ import pandas as pd
 
 from sentiment.config import display_path
 from sentiment.errors import SentimentError
+from sentiment.forms.model import group_for
 from sentiment.forms.xlsform import _IDENTITY, _dump, _identifier, guess_roles
 
 # Columns the survey tools add to every export: never questions.
@@ -151,7 +152,7 @@ def draft_form(frame: pd.DataFrame, stem: str, source: str) -> dict[str, Any]:
         if f["name"] in roles["identity"]:
             f["pii"] = True
     form_id = _identifier(stem)
-    return {"form_id": form_id, "version": "1", "title": stem, "respondent_group": form_id,
+    return {"form_id": form_id, "version": "1", "title": stem, "respondent_group": group_for(form_id),
             "identity_fields": list(roles["identity"]), "roles": roles, "fields": fields, "rules": [],
             "_notes": notes, "_source": source}
 

@@ -148,13 +148,27 @@ LIST_ROLES = ("identity", "text")
 one respondent per submission) and text (typed-in questions to score, as `free_text`)."""
 
 
+GROUP_MAX = 16  # characters of a respondent group (stored in every fact table)
+
+
+def group_for(form_id: str) -> str:
+    """A respondent group named after a form, for a person to review: the form id when it
+    fits, else its start and a short hash, so two long ids never share a group by accident."""
+    if len(form_id) <= GROUP_MAX:
+        return form_id
+    import hashlib
+
+    digest = hashlib.sha1(form_id.encode()).hexdigest()[:4]
+    return f"{form_id[:GROUP_MAX - 5].rstrip('_')}_{digest}"
+
+
 class Form(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     form_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     title: str
-    respondent_group: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    respondent_group: Annotated[str, StringConstraints(min_length=1, max_length=GROUP_MAX)]
     # Hashed into the pseudonym in this order; none: one respondent per submission (its
     # root id, so an edited submission keeps its respondent).
     identity_fields: tuple[str, ...] = ()

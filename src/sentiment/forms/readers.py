@@ -360,6 +360,11 @@ def read_xlsx_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
     try:
         if not workbook.worksheets:
             raise InputError(name, "the workbook has no sheets")
+        sheets = {title.strip().casefold() for title in workbook.sheetnames}
+        if "survey" in sheets and sheets & {"choices", "settings"}:
+            raise InputError(name, "this is an XLSForm (a form definition: 'survey' and 'choices' "
+                                   "sheets), not an export of answers; import it with "
+                                   "`sentiment forms import`")
         sheet = workbook.worksheets[0]  # Kobo puts the main table first, repeat groups after
         sheet.reset_dimensions()  # some writers store a wrong sheet size; read every row
         records: list[tuple[Any, ...]] = []

@@ -17,6 +17,7 @@ import yaml
 
 from sentiment.config import display_path
 from sentiment.errors import SentimentError
+from sentiment.forms.model import group_for
 
 XLSFORM_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".csv")
 
@@ -275,7 +276,7 @@ def convert(form: dict[str, Any], *, source: str, versions_match: dict[str, str]
         "version": version,
         "title": _default_label(_labels(form.get("title")), default, form_id),
         # the group reports compare (review it); the warehouse keeps up to 16 characters
-        "respondent_group": form_id[:16],
+        "respondent_group": group_for(form_id),
         "identity_fields": list(roles.get("identity") or []),
     }
     if default != "default" and len(default) <= 3:
