@@ -6,6 +6,10 @@ current and records one `response_withdrawal` row per version id, in one transac
 load refuses a withdrawn id, and an edit of one (`refuse_withdrawn`), so a submission
 withdrawn before it was ever loaded is never loaded. Ids already recorded are left as they
 are: withdrawing again records nothing twice.
+
+Ids are matched under every form: an instance id (a UUID the device made) names one
+submission, and the readers detect a file's form from its columns, so the form a submission
+was stored under need not be the one its server names.
 """
 
 from __future__ import annotations
@@ -47,25 +51,25 @@ def _among(conn: Connection, column: sa.Column, values: Iterable[str]):
     return among(conn, column, sorted(set(values)))
 
 
-def _versions(conn: Connection, form_id: str, root_of: dict[str, str]) -> dict[str, tuple[int, bool]]:
+def _versions(conn: Connection, root_of: dict[str, str]) -> dict[tuple[str, str], tuple[int, bool]]:
     """Stored versions connected to the ids in `root_of` through `supersedes` (an edit names
-    the version it replaces), as {submission_id: (response_id, is_current)}; `root_of` gains
-    every id found on the way."""
-    stored: dict[str, tuple[int, bool]] = {}
+    the version it replaces), as {(form_id, submission_id): (response_id, is_current)};
+    `root_of` gains every id found on the way."""
+    stored: dict[tuple[str, str], tuple[int, bool]] = {}
     frontier = set(root_of)
     fr = _responses
     while frontier:
         found = []
         for column in (fr.c.submission_id, fr.c.supersedes):
             for among in _among(conn, column, frontier):
-                found += conn.execute(sa.select(fr.c.response_id, fr.c.submission_id,
-                                                fr.c.supersedes, fr.c.is_current)
-                                      .where(fr.c.form_id == form_id, among)).all()
+                found += conn.execute(sa.select(fr.c.response_id, fr.c.form_id,
+                                                fr.c.submission_id, fr.c.supersedes,
+                                                fr.c.is_current).where(among)).all()
         frontier = set()
-        for response_id, submission, supersedes, current in found:
-            if submission in stored:
+        for response_id, form, submission, supersedes, current in found:
+            if (form, submission) in stored:
                 continue
-            stored[submission] = (response_id, bool(current))
+            stored[form, submission] = (response_id, bool(current))
             root = root_of.get(submission) or root_of[supersedes]
             for version in (submission, supersedes):
                 if version and version not in root_of:
@@ -74,17 +78,19 @@ def _versions(conn: Connection, form_id: str, root_of: dict[str, str]) -> dict[s
     return stored
 
 
-def _recorded(conn: Connection, column: sa.Column, values: Iterable[str], form_id: str) -> set[str]:
-    out: set[str] = set()
+def _recorded(conn: Connection, column: sa.Column, values: Iterable[str]) -> set:
+    """(form_id, value) pairs already recorded for these values of `column`."""
+    out: set = set()
     for among in _among(conn, column, values):
-        out.update(conn.execute(sa.select(column).where(_withdrawals.c.form_id == form_id, among)
-                                ).scalars())
+        out.update(tuple(r) for r in conn.execute(sa.select(_withdrawals.c.form_id, column)
+                                                  .where(among)))
     return out
 
 
 def withdraw_in(conn: Connection, form_id: str, source: str, withdrawals: list[Withdrawal],
                 reason: str, now: datetime | None = None) -> WithdrawSummary:
-    """`withdraw` inside the caller's transaction (which holds the loaders' lock)."""
+    """`withdraw` inside the caller's transaction (which holds the loaders' lock). `form_id`
+    is the programme's form of the source: the form a version never stored is recorded under."""
     now = now or datetime.now(UTC)
     root_of: dict[str, str] = {}
     deleted_at: dict[str, datetime | None] = {}
@@ -92,21 +98,26 @@ def withdraw_in(conn: Connection, form_id: str, source: str, withdrawals: list[W
         for version in (w.root_id, *w.ids):
             root_of.setdefault(version, w.root_id)
         deleted_at.setdefault(w.root_id, w.deleted_at)
-    stored = _versions(conn, form_id, root_of)
-    known_ids = _recorded(conn, _withdrawals.c.submission_id, root_of, form_id)
-    known_roots = _recorded(conn, _withdrawals.c.root_id, deleted_at, form_id)
-    rows = [{"form_id": form_id, "submission_id": version, "root_id": root,
-             "response_id": stored[version][0] if version in stored else None,
-             "source": source, "deleted_at": deleted_at[root], "recorded_at": now,
-             "reason": reason}
-            for version, root in root_of.items() if version not in known_ids]
+    stored = _versions(conn, root_of)
+    known_ids = _recorded(conn, _withdrawals.c.submission_id, root_of)
+    known_roots = {root for _, root in _recorded(conn, _withdrawals.c.root_id, deleted_at)}
+    versions = {(form, version): response_id for (form, version), (response_id, _) in stored.items()}
+    unstored = set(root_of) - {version for _, version in stored}
+    recorded_ids = {version for _, version in known_ids}
+    versions.update({(form_id, version): None for version in unstored
+                     if version not in recorded_ids})
+    rows = [{"form_id": form, "submission_id": version, "root_id": root_of[version],
+             "response_id": response_id, "source": source,
+             "deleted_at": deleted_at[root_of[version]], "recorded_at": now, "reason": reason}
+            for (form, version), response_id in versions.items()
+            if (form, version) not in known_ids]
     if rows:
         conn.execute(_withdrawals.insert(), rows)
     current = [rid for rid, is_current in stored.values() if is_current]
     for among in _among(conn, _responses.c.response_id, current):
         conn.execute(_responses.update().where(among).values(is_current=False))
     new_roots = set(deleted_at) - known_roots
-    loaded_roots = {root_of[version] for version in stored}
+    loaded_roots = {root_of[version] for _, version in stored}
     return WithdrawSummary(submissions=len(new_roots), responses=len(current),
                            not_loaded=len(new_roots - loaded_roots))
 
@@ -125,8 +136,9 @@ def withdraw(engine: Engine, form_id: str, source: str, withdrawals: list[Withdr
 
 
 def refuse_withdrawn(conn: Connection, form_id: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """A batch's rows without the withdrawn submissions and the edits of one (recorded as
-    withdrawn too, so their own later edits are refused as well); how many were refused."""
+    """A batch's rows without the withdrawn submissions (under any form) and the edits of one
+    (recorded as withdrawn under `form_id`, so their own later edits are refused as well);
+    how many were refused."""
     if frame.empty:
         return frame, 0
     ids = frame["_submission_id"].astype(str)
@@ -138,7 +150,7 @@ def refuse_withdrawn(conn: Connection, form_id: str, frame: pd.DataFrame) -> tup
     for among in _among(conn, w.c.submission_id, [*ids, *supersedes.dropna()]):
         known.update((row.submission_id, row) for row in conn.execute(
             sa.select(w.c.submission_id, w.c.root_id, w.c.source, w.c.deleted_at, w.c.reason)
-            .where(w.c.form_id == form_id, among)))
+            .where(among)))
     if not known:
         return frame, 0
     refused = ids.isin(known)
