@@ -78,9 +78,10 @@ class FakeCentral:
     deletion_feed: bool = True  # Central v2024.3 or later
     fail_deleted: int = 0  # answer this many deletion-feed requests with 500
 
-    def delete(self, i: int, at: str) -> dict:
-        """`DELETE .../submissions/<instanceId>` of submission `i`: soft-deleted at `at`."""
-        root = submission(i)["__id"]
+    def delete(self, which: int | str, at: str) -> dict:
+        """`DELETE .../submissions/<instanceId>` of submission `which` (a number of
+        `submission()`, or an `__id`): soft-deleted at `at`."""
+        root = submission(which)["__id"] if isinstance(which, int) else which
         record = next(r for r in self.records if r["__id"] == root)
         record["__system"]["deletedAt"] = at
         return record

@@ -5,6 +5,7 @@ without the feed is a warning; a failing feed leaves the cursor where it was."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def _deletion_filters(central: FakeCentral) -> list[str]:
 
 
 def test_a_deletion_between_pulls_leaves_the_views_and_is_recorded(httpserver, central, programme,
-                                                                   db_url):
+                                                                   db_url, caplog):
     first = _pull(httpserver, programme, db_url)
     assert (first.fetched, first.loaded, first.deleted) == (N, N, 0)
     assert _deletion_filters(central) == ["__system/deletedAt ne null"]  # no cursor yet
@@ -85,6 +86,7 @@ def test_a_deletion_between_pulls_leaves_the_views_and_is_recorded(httpserver, c
     texts_before = _rows(db_url, "SELECT count(*) FROM v_text_scores")[0][0]
     central.requests.clear()
 
+    caplog.set_level(logging.INFO, logger="sentiment.ingest")
     third = _pull(httpserver, programme, db_url)
     # the main feed leaves deleted submissions out; the deletion feed starts at the old cursor
     assert (third.fetched, third.loaded) == (0, 0)
@@ -92,6 +94,8 @@ def test_a_deletion_between_pulls_leaves_the_views_and_is_recorded(httpserver, c
     assert (third.deleted_seen, third.deleted, third.deleted_not_loaded,
             third.withdrawn_responses) == (3, 3, 1, 2)  # 3's root was history already
     assert third.cursor_after == EDIT  # deletion times never move the cursor
+    assert ("3 submission(s) marked deleted on the server (2 response(s) left the views, "
+            "1 never loaded); 0 already recorded") in caplog.text  # the run's log
     assert _rows(db_url, "SELECT count(DISTINCT respondent_key) FROM v_responses_long")[0][0] == \
         views_before - 2
     assert _rows(db_url, "SELECT count(*) FROM v_text_scores")[0][0] == texts_before - 1
