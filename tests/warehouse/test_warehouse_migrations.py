@@ -171,7 +171,9 @@ def test_withdrawal_migration_refuses_to_forget_a_recorded_withdrawal(db_url):
         conn.execute(table.insert().values(
             form_id="f", submission_id="s-1", root_id="s-1", response_id=None, source="odk:x/1/f",
             deleted_at=None, recorded_at=datetime.now(UTC), reason="deleted on ODK Central"))
-    with pytest.raises(RuntimeError, match="1 withdrawn submission version"):
+    from sentiment.errors import SentimentError
+
+    with pytest.raises(SentimentError, match="1 withdrawn submission version"):
         db.downgrade(engine, "0010")
     assert db.current_revision(engine) == db.head_revision()
     assert "response_withdrawal" in sa.inspect(engine).get_table_names()

@@ -15,6 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sentiment.errors import SentimentError
+
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
@@ -47,7 +49,7 @@ def downgrade() -> None:
     if recorded:
         # Revision 0010 could keep the withdrawn responses out of the views but not say why,
         # and a later pull would not know them as withdrawn.
-        raise RuntimeError(f"{recorded} withdrawn submission version(s) are recorded: revision "
+        raise SentimentError(f"{recorded} withdrawn submission version(s) are recorded: revision "
                            "0010 cannot keep why they left the views; keep this revision")
     op.drop_index("ix_response_withdrawal_response_id", table_name="response_withdrawal")
     op.drop_index("ix_response_withdrawal_root_id", table_name="response_withdrawal")
