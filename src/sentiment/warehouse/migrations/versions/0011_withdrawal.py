@@ -2,8 +2,9 @@
 (ODK Central), each of its version ids, the stored response it took out of the views (those
 responses are no longer current) and why.
 
-The views are unchanged (they show current responses only) and no grant is needed: analysts
-never read tables.
+The views are unchanged (they show current responses only); analysts never read tables.
+PostgreSQL: run `sentiment db roles --apply` afterwards if the loader role's default
+privileges do not cover tables created by the migrating role.
 
 Revision ID: 0011
 Revises: 0010
