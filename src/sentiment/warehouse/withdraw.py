@@ -139,13 +139,13 @@ def refuse_withdrawn(conn: Connection, form_id: str, frame: pd.DataFrame) -> tup
     """A batch's rows without the withdrawn submissions (under any form) and the edits of one
     (recorded as withdrawn under `form_id`, so their own later edits are refused as well);
     how many were refused."""
-    if frame.empty:
-        return frame, 0
+    w = _withdrawals
+    if frame.empty or conn.execute(sa.select(w.c.withdrawal_id).limit(1)).first() is None:
+        return frame, 0  # nothing withdrawn yet: no lookup per id (big loads stay fast)
     ids = frame["_submission_id"].astype(str)
     supersedes = (frame["_supersedes"] if "_supersedes" in frame.columns
                   else pd.Series(None, index=frame.index, dtype=object))
     supersedes = supersedes.map(lambda s: None if s is None or pd.isna(s) else str(s))
-    w = _withdrawals
     known: dict[str, sa.Row] = {}
     for among in _among(conn, w.c.submission_id, [*ids, *supersedes.dropna()]):
         known.update((row.submission_id, row) for row in conn.execute(
