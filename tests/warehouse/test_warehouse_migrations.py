@@ -174,13 +174,13 @@ def test_withdrawal_migration_refuses_to_forget_a_recorded_withdrawal(db_url):
     from sentiment.errors import SentimentError
 
     with pytest.raises(SentimentError, match="1 withdrawn submission version"):
-        db.downgrade(engine, "0010")
+        db.downgrade(engine, "0011")
     assert db.current_revision(engine) == db.head_revision()
     assert "response_withdrawal" in sa.inspect(engine).get_table_names()
     with engine.begin() as conn:
         conn.execute(table.delete())
-    db.downgrade(engine, "0010")
+    db.downgrade(engine, "0011")
     assert "response_withdrawal" not in sa.inspect(engine).get_table_names()
     db.upgrade(engine)
-    assert db.current_revision(engine) == db.head_revision() == "0011"
+    assert db.current_revision(engine) == db.head_revision() == "0012"
     engine.dispose()

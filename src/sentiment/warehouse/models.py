@@ -234,7 +234,7 @@ class ResponseWithdrawal(Base):
     __tablename__ = "response_withdrawal"
     __table_args__ = (UniqueConstraint("form_id", "submission_id", name="uq_withdrawal_submission"),)
     withdrawal_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    form_id: Mapped[str] = mapped_column(String(32))
+    form_id: Mapped[str] = mapped_column(String(128))
     submission_id: Mapped[str] = mapped_column(String(128))
     # The submission's first id across edits (Central's `__id`): what the source deleted.
     root_id: Mapped[str] = mapped_column(String(128), index=True)

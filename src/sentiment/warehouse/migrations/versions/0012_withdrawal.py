@@ -6,8 +6,8 @@ The views are unchanged (they show current responses only); analysts never read 
 PostgreSQL: run `sentiment db roles --apply` afterwards if the loader role's default
 privileges do not cover tables created by the migrating role.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 from sentiment.errors import SentimentError
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -28,7 +28,7 @@ def upgrade() -> None:
     op.create_table(
         "response_withdrawal",
         sa.Column("withdrawal_id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("form_id", sa.String(32), nullable=False),
+        sa.Column("form_id", sa.String(128), nullable=False),
         sa.Column("submission_id", sa.String(128), nullable=False),
         sa.Column("root_id", sa.String(128), nullable=False),
         sa.Column("response_id", sa.Integer(), nullable=True),
@@ -48,10 +48,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     recorded = op.get_bind().execute(sa.text("SELECT count(*) FROM response_withdrawal")).scalar()
     if recorded:
-        # Revision 0010 could keep the withdrawn responses out of the views but not say why,
+        # Revision 0011 could keep the withdrawn responses out of the views but not say why,
         # and a later pull would not know them as withdrawn.
         raise SentimentError(f"{recorded} withdrawn submission version(s) are recorded: revision "
-                           "0010 cannot keep why they left the views; keep this revision")
+                           "0011 cannot keep why they left the views; keep this revision")
     op.drop_index("ix_response_withdrawal_response_id", table_name="response_withdrawal")
     op.drop_index("ix_response_withdrawal_root_id", table_name="response_withdrawal")
     op.drop_table("response_withdrawal")
