@@ -100,6 +100,12 @@ def erase_in(conn: Connection, keys: list[str]) -> dict[str, int]:
     removed["fact_text"] = _delete_in(conn, "fact_text", "text_id", texts)
     removed["fact_answer"] = _delete_in(conn, "fact_answer", "response_id", responses)
     removed["fact_extra"] = _delete_in(conn, "fact_extra", "response_id", responses)
+    if "response_withdrawal" in tables:  # a withdrawal of theirs, with every version id of it
+        roots = _select_in(conn, "SELECT DISTINCT root_id FROM response_withdrawal "
+                                 "WHERE response_id IN :ids", responses)
+        removed["response_withdrawal"] = (
+            _delete_in(conn, "response_withdrawal", "response_id", responses)
+            + _delete_in(conn, "response_withdrawal", "root_id", roots))
     for part in _in_batches(responses):  # another response's history link to an erased one
         conn.execute(sa.text("UPDATE fact_response SET superseded_by = NULL "
                              "WHERE superseded_by IN :ids").bindparams(

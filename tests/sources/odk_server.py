@@ -1,5 +1,10 @@
 """A local ODK Central for the tests: sessions, the form's XLSForm, and OData Submissions with
-`$top`, `$skiptoken`/`@odata.nextLink` and `$filter` on `__system/*` dates. Fictional data."""
+`$top`, `$skiptoken`/`@odata.nextLink` and `$filter` on `__system/*` dates. Fictional data.
+
+Deleted submissions behave as in central-backend (`odataExcludeDeleted` in
+lib/data/odata-filter.js): left out unless the `$filter` names `__system/deletedAt`, then
+included with `__system/deletedAt` set; a server before v2024.3 (`deletion_feed=False`)
+answers a filter on it with 501.5."""
 
 from __future__ import annotations
 
@@ -70,6 +75,16 @@ def submission(i: int, *, edit_of: str | None = None, usia: int | None = None,
 class FakeCentral:
     records: list[dict] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
+    deletion_feed: bool = True  # Central v2024.3 or later
+    fail_deleted: int = 0  # answer this many deletion-feed requests with 500
+
+    def delete(self, which: int | str, at: str) -> dict:
+        """`DELETE .../submissions/<instanceId>` of submission `which` (a number of
+        `submission()`, or an `__id`): soft-deleted at `at`."""
+        root = submission(which)["__id"] if isinstance(which, int) else which
+        record = next(r for r in self.records if r["__id"] == root)
+        record["__system"]["deletedAt"] = at
+        return record
 
     def install(self, httpserver) -> None:
         httpserver.expect_request("/v1/sessions", method="POST").respond_with_handler(self._session)
@@ -96,10 +111,23 @@ class FakeCentral:
         self.requests.append(args)
         if not self._authorised(request):
             return _json({"code": 401.2, "message": "unauthorised"}, 401)
+        expression = args.get("$filter", "")
+        if "__system/deletedAt" in expression:
+            if not self.deletion_feed:
+                return _json({"code": 501.5, "message": "The given OData filter expression "
+                              "references fields not supported by this server: "
+                              "__system/deletedAt"}, 501)
+            if self.fail_deleted:
+                self.fail_deleted -= 1
+                return _json({"code": 500.1, "message": "Internal Server Error"}, 500)
         rows = sorted(self.records, key=lambda r: r["__system"]["submissionDate"])
-        if "$filter" in args:
-            bounds = dict(re.findall(r"__system/(\w+) gt (\S+)", args["$filter"]))
-            rows = [r for r in rows if any((r["__system"].get(k) or "") > v for k, v in bounds.items())]
+        if "__system/deletedAt" not in expression:
+            rows = [r for r in rows if r["__system"].get("deletedAt") is None]
+        if expression:
+            bounds = dict(re.findall(r"__system/(\w+) gt (\S+)", expression))
+            present = re.findall(r"__system/(\w+) ne null", expression)
+            rows = [r for r in rows if any((r["__system"].get(k) or "") > v for k, v in bounds.items())
+                    or any(r["__system"].get(k) is not None for k in present)]
         top = int(args.get("$top", 10_000))
         start = int(args.get("$skiptoken", args.get("$skip", 0)))
         page = rows[start:start + top]

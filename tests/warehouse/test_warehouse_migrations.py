@@ -157,3 +157,30 @@ def test_sub_area_migration_keeps_codes_and_refuses_to_lose_names(db_url):
         assert conn.execute(sa.text("SELECT sub_area FROM fact_response WHERE response_id = 2")
                             ).scalar_one() == "Dusun A"
     engine.dispose()
+
+
+def test_withdrawal_migration_refuses_to_forget_a_recorded_withdrawal(db_url):
+    from datetime import UTC, datetime
+
+    import pytest
+
+    engine = db.get_engine(db_url)
+    db.upgrade(engine)
+    table = m.ResponseWithdrawal.__table__
+    with engine.begin() as conn:
+        conn.execute(table.insert().values(
+            form_id="f", submission_id="s-1", root_id="s-1", response_id=None, source="odk:x/1/f",
+            deleted_at=None, recorded_at=datetime.now(UTC), reason="deleted on ODK Central"))
+    from sentiment.errors import SentimentError
+
+    with pytest.raises(SentimentError, match="1 withdrawn submission version"):
+        db.downgrade(engine, "0011")
+    assert db.current_revision(engine) == db.head_revision()
+    assert "response_withdrawal" in sa.inspect(engine).get_table_names()
+    with engine.begin() as conn:
+        conn.execute(table.delete())
+    db.downgrade(engine, "0011")
+    assert "response_withdrawal" not in sa.inspect(engine).get_table_names()
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision() == "0012"
+    engine.dispose()

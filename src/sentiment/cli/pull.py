@@ -38,6 +38,15 @@ def _report(result, quiet: bool) -> None:
         console.print(f"{escape(result.source)}: {result.fetched} submission(s) in {result.pages} "
                       f"page(s), {result.loaded} loaded; cursor {escape(result.cursor_before or 'start')}"
                       f" → {escape(result.cursor_after or 'start')}", highlight=False)
+    if not quiet and (result.deleted_seen or result.deleted):
+        from sentiment.sources.pull import deleted_line
+
+        console.print(f"{escape(result.source)}: {escape(deleted_line(result))}"
+                      + ("; run `sentiment tension` to recompute the index"
+                         if result.withdrawn_responses else ""), highlight=False)
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False,
+                          soft_wrap=True)
 
 
 def kobo(

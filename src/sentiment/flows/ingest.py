@@ -38,6 +38,9 @@ TASK_OPTIONS: dict[str, dict[str, Any]] = {
     "prepare-warehouse": {"retries": 2, "retry_delay_seconds": 2},
     "load": {"retries": 3, "retry_delay_seconds": [1, 5, 15],
              "retry_condition_fn": _transient_db_error},
+    # idempotent (ids already recorded are left alone), so as safe to repeat as a load
+    "withdraw-deleted": {"retries": 3, "retry_delay_seconds": [1, 5, 15],
+                         "retry_condition_fn": _transient_db_error},
 }
 
 

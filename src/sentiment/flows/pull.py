@@ -29,7 +29,9 @@ def pull_surveys(sources: list[dict[str, Any]] | None = None, db_url: str | None
     A source is `{kind: kobo, server, asset}` or `{kind: odk, server, project, form}`.
     `full`: ask for every submission, not only those after the cursor (catches edits of
     old Kobo submissions; what is loaded already is skipped). `run_index`: recompute the
-    tension index afterwards when anything new was loaded.
+    tension index afterwards when anything was loaded or a deletion on the server took
+    responses out of the views (the index and every table derived from the views are
+    recomputed from what is current).
     """
     from sentiment.sources.config import check_source, configured_sources, open_source
     from sentiment.sources.pull import pull
@@ -45,11 +47,12 @@ def pull_surveys(sources: list[dict[str, Any]] | None = None, db_url: str | None
         finally:
             source.close()
         totals.append({"source": result.source, "fetched": result.fetched, "pages": result.pages,
-                       "loaded": result.loaded, "cursor": result.cursor_after,
+                       "loaded": result.loaded, "deleted": result.deleted,
+                       "left_views": result.withdrawn_responses, "cursor": result.cursor_after,
                        "imported_form": str(result.imported_form or "")})
     create_table_artifact(key="pull-summary", table=totals,
-                          description="Submissions fetched and loaded per source")
-    if run_index and any(t["loaded"] for t in totals):
+                          description="Submissions fetched, loaded and marked deleted per source")
+    if run_index and any(t["loaded"] or t["left_views"] for t in totals):
         from sentiment.flows.tension import tension_index
 
         tension_index(db_url=db_url, schemas=schemas)

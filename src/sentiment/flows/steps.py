@@ -235,6 +235,7 @@ class StageCounts:
     skipped: bool = False
     conflicts: int = 0
     superseded: int = 0
+    withdrawn: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def as_row(self) -> dict[str, object]:
@@ -254,7 +255,9 @@ def summary_row(batch, result, loaded) -> dict[str, object]:
         skipped=bool(getattr(loaded, "skipped", False)),
         conflicts=int(getattr(loaded, "conflicts", 0)),
         superseded=int(getattr(loaded, "superseded", 0)),
-        warnings=[str(w) for w in getattr(batch, "warnings", []) or []],
+        withdrawn=int(getattr(loaded, "withdrawn", 0)),
+        warnings=[str(w) for w in [*(getattr(batch, "warnings", []) or []),
+                                   *(getattr(loaded, "notes", []) or [])]],
     ).as_row()
 
 
@@ -263,7 +266,7 @@ def merge_rows(rows: list[dict[str, object]]) -> dict[str, object]:
     if len(rows) == 1:
         return rows[0]
     merged = dict(rows[0])
-    for key in (*COUNTS, "conflicts", "superseded"):
+    for key in (*COUNTS, "conflicts", "superseded", "withdrawn"):
         merged[key] = sum(int(r[key]) for r in rows)
     merged["form"] = " + ".join(str(r["form"]) for r in rows)
     merged["skipped"] = all(bool(r["skipped"]) for r in rows)

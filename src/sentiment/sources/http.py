@@ -19,6 +19,10 @@ class SourceError(SentimentError):
     """A survey server refused or failed a request: one line, secrets masked."""
 
 
+class NoDeletionFeed(SourceError):
+    """The server cannot say which submissions were deleted (a warning, not a failure)."""
+
+
 @dataclass(frozen=True)
 class Retry:
     """How often and how patiently a request is repeated after a 429 or 5xx."""

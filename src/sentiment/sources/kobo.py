@@ -122,6 +122,11 @@ class KoboSource:
     def fetch(self, url: str, number: int) -> Page:
         return self.client.page(self.uid, url, number)
 
+    def deletions_url(self, after: str | None) -> None:
+        """None: Kobo's API v2 has no feed of deleted submissions (a deleted one just stops
+        being listed), so a pull cannot tell a deletion from an old submission."""
+        return None
+
     def record_time(self, record: dict[str, Any]) -> str | None:
         value = record.get(TIME_FIELD)
         return value if isinstance(value, str) and value else None

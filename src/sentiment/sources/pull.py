@@ -6,6 +6,11 @@ downloaded, so hashing, validation, quarantine, pseudonyms, scoring, idempotence
 (superseding) are the file path's. The cursor moves only after every page of the pull has
 loaded: a pull that stops midway resumes from the last cursor, and what it loaded before is
 recognised as already loaded (same file hash, or same submission and content).
+
+After the submissions, a source with a deletion feed (ODK Central) is asked which submissions
+were deleted since the cursor the pull started from; each page of them is withdrawn
+(`warehouse.withdraw`: every stored version leaves the views, the reason is recorded) in one
+transaction, before the cursor moves. Nothing of a deleted submission is written to disk.
 """
 
 from __future__ import annotations
@@ -15,12 +20,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sentiment.flows import steps
 from sentiment.settings import Settings
 from sentiment.sources.cursor import read_cursor, save_cursor
-from sentiment.sources.http import SourceError
+from sentiment.sources.http import NoDeletionFeed, SourceError
 
 
 class Page(Protocol):
@@ -42,6 +47,16 @@ class Source(Protocol):
     def record_time(self, record: dict[str, Any]) -> str | None: ...
     def record_version(self, record: dict[str, Any]) -> str | None: ...
     def document(self, records: list[dict[str, Any]]) -> Any: ...
+    def deletions_url(self, after: str | None) -> str | None: ...  # None: no deletion feed
+
+
+class DeletionFeed(Source, Protocol):
+    """A source that says which submissions were deleted (`deletions_url` gives a URL)."""
+
+    deletion_reason: str
+
+    def withdrawal(self, record: dict[str, Any]) -> Any: ...  # warehouse.withdraw.Withdrawal
+    def warehouse_form(self, schemas: Path) -> str: ...
 
 
 @dataclass
@@ -55,6 +70,11 @@ class PullResult:
     pages: int = 0
     rows: list[dict[str, object]] = field(default_factory=list)
     imported_form: Path | None = None
+    deleted_seen: int = 0  # submissions the server reported deleted since the cursor
+    deleted: int = 0  # of them, newly recorded as withdrawn
+    deleted_not_loaded: int = 0  # of those, never loaded (recorded so they never will be)
+    withdrawn_responses: int = 0  # stored responses that left the views
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def loaded(self) -> int:
@@ -92,11 +112,48 @@ def by_version(source: Source, records: list[dict[str, Any]]) -> list[list[dict[
     return list(parts.values())
 
 
-def pages(source: Source, after: str | None, run: steps.Run) -> Iterator[Page]:
-    url: str | None = source.first_url(after)
+def withdraw_deleted(source: Source, after: str | None, settings: Settings,
+                     warehouse: steps.Warehouse, run: steps.Run, result: PullResult) -> None:
+    """The submissions the source deleted after `after` leave the views, page by page (one
+    transaction each; a page seen again records nothing twice)."""
+    from sentiment.warehouse.withdraw import withdraw
+
+    url = source.deletions_url(after)
+    if url is None:
+        return
+    feed = cast(DeletionFeed, source)  # a source with a deletion URL has the rest
+    form_id = feed.warehouse_form(settings.schemas_path())
+    try:
+        for page in pages(source, url, run, "fetch-deleted-page"):
+            withdrawals = [w for w in map(feed.withdrawal, page.records) if w is not None]
+            if len(withdrawals) < len(page.records):
+                raise SourceError(f"{source.kind}: deleted submissions, page {page.number}: "
+                                  f"{len(page.records) - len(withdrawals)} record(s) without "
+                                  "__id or deletedAt; nothing of this page was recorded")
+            done = run.step("withdraw-deleted", withdraw, warehouse.engine, form_id, source.key,
+                            withdrawals, feed.deletion_reason)
+            result.deleted_seen += len(withdrawals)
+            result.deleted += done.submissions
+            result.deleted_not_loaded += done.not_loaded
+            result.withdrawn_responses += done.responses
+    except NoDeletionFeed as exc:
+        run.warning("%s", exc)
+        result.warnings.append(str(exc))
+
+
+def deleted_line(result: PullResult) -> str:
+    """What the deletion feed did, for the CLI and the flow log (counts only)."""
+    return (f"{result.deleted} submission(s) marked deleted on the server "
+            f"({result.withdrawn_responses} response(s) left the views, "
+            f"{result.deleted_not_loaded} never loaded); "
+            f"{result.deleted_seen - result.deleted} already recorded")
+
+
+def pages(source: Source, url: str | None, run: steps.Run, step: str = "fetch-page"
+          ) -> Iterator[Page]:
     number = 1
     while url:
-        page = run.step("fetch-page", source.fetch, url, number)
+        page = run.step(step, source.fetch, url, number)
         yield page
         url, number = page.next_url, number + 1
 
@@ -115,7 +172,7 @@ def pull(source: Source, settings: Settings, run: steps.Run | None = None,
     result = PullResult(source.key, before, before, imported_form=imported)
     newest = before
     tag = slug(after or "start")
-    for page in pages(source, after, run):
+    for page in pages(source, source.first_url(after), run):
         result.pages += 1
         if not page.records:
             continue
@@ -134,9 +191,12 @@ def pull(source: Source, settings: Settings, run: steps.Run | None = None,
             path.unlink()  # raw answers do not stay on disk once loaded
         times = [t for t in map(source.record_time, page.records) if t]
         newest = max([t for t in (newest, *times) if t], default=newest)
+    withdraw_deleted(source, after, settings, warehouse, run, result)
     save_cursor(warehouse.engine, source.key, source.kind, newest, result.fetched)
     result.cursor_after = newest
     run.info("%s: %d submission(s) in %d page(s), %d loaded; cursor %s → %s", source.key,
              result.fetched, result.pages, result.loaded, before or "start", newest or "start")
+    if result.deleted_seen or result.deleted:
+        run.info("%s: %s", source.key, deleted_line(result))
     run.publish(result.rows)
     return result

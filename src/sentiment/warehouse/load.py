@@ -4,7 +4,9 @@ One file is one transaction: a crash mid-load leaves nothing of it. A file alrea
 (same SHA-256) is skipped. A submission already present with the same content is a
 duplicate; with different content it is quarantined as a conflict, never overwritten; an
 edited submission naming the one it replaces supersedes it and keeps it as history, also
-when the older version arrives after the edit. A text without a score is stored unscored.
+when the older version arrives after the edit. A submission withdrawn at its source (or an
+edit of one) is refused and counted (`warehouse.withdraw`). A text without a score is
+stored unscored.
 
 Speed: ids are reserved up front so every table is written in bulk (PostgreSQL: COPY on the
 load's own transaction; SQLite: executemany of plain tuples).
@@ -29,6 +31,7 @@ from sentiment.forms.readers import EXTRA_PREFIX
 from sentiment.study import age_band, age_bands
 from sentiment.warehouse import db
 from sentiment.warehouse import models as m
+from sentiment.warehouse.withdraw import refuse_withdrawn
 
 CHUNK = 5_000
 BULK_CHUNK = 50_000  # rows turned into Python tuples at a time (bounds memory on big files)
@@ -78,6 +81,7 @@ class LoadSummary:
     duplicates: int = 0
     conflicts: int = 0
     superseded: int = 0
+    withdrawn: int = 0  # rows of submissions withdrawn at their source: refused
     answers: int = 0
     extras: int = 0
     texts: int = 0
@@ -271,7 +275,9 @@ def load_batch(engine: Engine, batch: LoadBatch) -> LoadSummary:
         summary = LoadSummary(batch_id=batch_id)
         _retire_quarantine(conn, batch.retried)
         _load_rows(conn, batch, batch_id, summary)
+        warnings = [*batch.warnings, *summary.notes]
         conn.execute(ib.update().where(ib.c.batch_id == batch_id).values(
+            warnings=json.dumps(warnings, ensure_ascii=False) if warnings else None,
             rows_loaded=summary.responses_inserted,
             rows_quarantined=summary.quarantined,
             rows_duplicate=batch.rows_duplicate + summary.duplicates,
@@ -289,6 +295,11 @@ def _load_rows(conn: Connection, batch: LoadBatch, batch_id: int, summary: LoadS
         _content_hash=content_hash(frame, ["_respondent_key", *answer_fields]),
         _submission_id=frame["_submission_id"].astype(str),
     )
+    frame, summary.withdrawn = refuse_withdrawn(conn, form.form_id, frame)
+    frame = frame.reset_index(drop=True)
+    if summary.withdrawn:
+        summary.notes.append(f"{summary.withdrawn} submission(s) withdrawn at their source "
+                             "(deleted on the server) not loaded; see response_withdrawal")
     existing = _existing_submissions(conn, form.form_id, frame["_submission_id"].unique().tolist())
     duplicate, conflict = classify(frame, {s: h for s, (_, h) in existing.items()})
     summary.duplicates = int(duplicate.sum())

@@ -225,6 +225,27 @@ class Quarantine(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ResponseWithdrawal(Base):
+    """A submission withdrawn at its source (deleted on ODK Central), and why: one row per
+    version id known (the root, its edits, the current version), each stored version linked by
+    `response_id` (NULL for a version never loaded). A withdrawn response is not current, so it
+    leaves every view; a withdrawn id is never loaded again (`warehouse.withdraw`)."""
+
+    __tablename__ = "response_withdrawal"
+    __table_args__ = (UniqueConstraint("form_id", "submission_id", name="uq_withdrawal_submission"),)
+    withdrawal_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    form_id: Mapped[str] = mapped_column(String(128))
+    submission_id: Mapped[str] = mapped_column(String(128))
+    # The submission's first id across edits (Central's `__id`): what the source deleted.
+    root_id: Mapped[str] = mapped_column(String(128), index=True)
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("fact_response.response_id"),
+                                                    index=True)
+    source: Mapped[str] = mapped_column(String(255))  # source_cursor.source, e.g. odk:host/3/form
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the source's
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(Text)
+
+
 class SourceCursor(Base):
     """How far a pull from a survey server has got: one row per source (`kobo:<server>/<asset>`,
     `odk:<server>/<project>/<form>`), moved only after the submissions up to it are loaded."""
@@ -248,5 +269,6 @@ CORE_TABLES = [
     DimWave.__table__, DimArea.__table__, DimQuestion.__table__, DimChoice.__table__,
     DimRespondent.__table__, IngestBatch.__table__, FactResponse.__table__,
     FactAnswer.__table__, FactExtra.__table__, FactText.__table__, FactTextScore.__table__,
-    Quarantine.__table__, SourceCursor.__table__, WarehouseMeta.__table__,
+    Quarantine.__table__, SourceCursor.__table__, ResponseWithdrawal.__table__,
+    WarehouseMeta.__table__,
 ]
