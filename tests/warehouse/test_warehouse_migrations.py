@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from sentiment.errors import SentimentError
 from sentiment.warehouse import db
 from sentiment.warehouse import models as m
 from sentiment.warehouse.views import VIEWS
@@ -151,7 +152,7 @@ def test_sub_area_migration_keeps_codes_and_refuses_to_lose_names(db_url):
         stored = dict(conn.execute(sa.text("SELECT response_id, sub_area FROM fact_response")).all())
         conn.execute(sa.text("UPDATE fact_response SET sub_area = 'Dusun A' WHERE response_id = 2"))
     assert stored[1] == "3" and stored[2] is None
-    with pytest.raises(RuntimeError, match="sub-areas are names"):
+    with pytest.raises(SentimentError, match="sub-areas are names"):
         db.downgrade(engine, "0007")
     with engine.connect() as conn:  # nothing changed
         assert conn.execute(sa.text("SELECT sub_area FROM fact_response WHERE response_id = 2")
@@ -183,4 +184,25 @@ def test_withdrawal_migration_refuses_to_forget_a_recorded_withdrawal(db_url):
     assert "response_withdrawal" not in sa.inspect(engine).get_table_names()
     db.upgrade(engine)
     assert db.current_revision(engine) == db.head_revision() == "0012"
+    engine.dispose()
+
+
+def test_downgrade_below_wide_ids_refuses_a_long_form_id_in_one_line(sqlite_url):
+    from typer.testing import CliRunner
+
+    from sentiment.cli import app
+
+    engine = db.get_engine(sqlite_url)
+    db.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO dim_question (question_id, form_id, name, type, label, reverse, required, "
+            "first_version, last_version) VALUES (:q, :f, 'nama', 'text', 'Nama', false, false, '1', '1')"),
+            {"q": "f" * 40 + ".nama", "f": "f" * 40})
+    engine.dispose()
+    result = CliRunner().invoke(app, ["db", "downgrade", "--db", sqlite_url, "--revision", "0010", "--yes"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "dim_question.form_id holds values of 40 characters" in " ".join(result.output.split())
+    engine = db.get_engine(sqlite_url)
+    assert db.current_revision(engine) == db.head_revision()  # nothing changed
     engine.dispose()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sentiment.errors import SentimentError
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -84,7 +86,7 @@ def downgrade() -> None:
     missing = op.get_bind().execute(sa.text(
         "SELECT count(*) FROM fact_response WHERE area IS NULL OR side IS NULL")).scalar()
     if missing:
-        raise RuntimeError(f"{missing} responses have no area or side: revision 0005 cannot "
+        raise SentimentError(f"{missing} responses have no area or side: revision 0005 cannot "
                            "hold them; erase them or keep this revision")
     _columns("area", "rw", "code", "rw", nullable=False)
     for sql in _previous_views().values():

@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sentiment.errors import SentimentError
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -78,7 +80,7 @@ def downgrade() -> None:
     longest = op.get_bind().execute(sa.text(
         "SELECT max(length(form_version)) FROM fact_response")).scalar() or 0
     if longest > 16:
-        raise RuntimeError(f"a form version of {longest} characters is stored: revision 0007 "
+        raise SentimentError(f"a form version of {longest} characters is stored: revision 0007 "
                            "holds at most 16; keep this revision")
     _form_version(16, before=64)
     op.drop_table("source_cursor")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sentiment.errors import SentimentError
+
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -41,7 +43,7 @@ def downgrade() -> None:
         "SELECT DISTINCT sub_area FROM fact_response WHERE sub_area IS NOT NULL")).scalars()
     words = [v for v in named if not v.strip().lstrip("-").isdigit()]
     if words:
-        raise RuntimeError(f"{len(words)} sub-areas are names, not numbers (e.g. {words[0]!r}): "
+        raise SentimentError(f"{len(words)} sub-areas are names, not numbers (e.g. {words[0]!r}): "
                            "revision 0007 cannot hold them; keep this revision")
     _retype(sa.Integer(), sa.String(64), "sub_area::integer")
     op.execute("ALTER TABLE fact_response RENAME COLUMN sub_area TO rt")

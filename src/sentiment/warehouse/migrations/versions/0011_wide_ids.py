@@ -16,6 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sentiment.errors import SentimentError
+
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
@@ -84,6 +86,6 @@ def downgrade() -> None:
         for column, narrow, _ in columns:
             longest = conn.execute(sa.text(f"SELECT MAX(LENGTH({column})) FROM {table}")).scalar()
             if longest and longest > narrow:
-                raise RuntimeError(f"{table}.{column} holds values of {longest} characters: revision "
+                raise SentimentError(f"{table}.{column} holds values of {longest} characters: revision "
                                    f"0010 allows {narrow}; keep this revision")
     _retype(wide=False)
