@@ -104,3 +104,28 @@ def test_cli_wrong_password_is_one_line(httpserver, central, programme, tmp_path
     assert result.output.strip().splitlines() == [
         f"error: odk: 401 Unauthorized: check {ODK_USERNAME_ENV} and {ODK_PASSWORD_ENV}"], result.output
     assert "not-the-password-77" not in result.output
+
+
+def test_pages_are_read_as_the_pulled_form_not_a_twin_with_the_same_questions(
+        httpserver, central, programme, tmp_path):
+    """A programme may hold the same questionnaire under two form ids (two respondent
+    groups); a page of Central's form is that form, whatever the column match says."""
+    import yaml
+
+    from sentiment.forms import model
+
+    _pull(httpserver, programme, f"sqlite:///{tmp_path / 'first.db'}")
+    (imported,) = (p for p in (programme / "forms").glob("*.yaml") if not p.name.startswith("_"))
+    twin = yaml.safe_load(imported.read_text(encoding="utf-8"))
+    twin.update(form_id="aaa_kembar", respondent_group="kembar")  # sorts before the original
+    (programme / "forms" / "aaa_kembar.1.yaml").write_text(yaml.safe_dump(twin), encoding="utf-8")
+    model._registry.cache_clear()
+    url = f"sqlite:///{tmp_path / 'second.db'}"
+    _pull(httpserver, programme, url)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        forms = dict(conn.execute(sa.text(
+            "SELECT form_id, count(*) FROM fact_response GROUP BY form_id")).all())
+    engine.dispose()
+    model._registry.cache_clear()
+    assert set(forms) == {yaml.safe_load(imported.read_text())["form_id"]} and sum(forms.values()) == N

@@ -89,17 +89,22 @@ def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def read(path: Path, settings: Settings):
+def read(path: Path, settings: Settings, form_id: str | None = None):
     """The file's RawBatches (one per form version its rows name; usually one), or the
     InputError saying why it cannot be used: returned, not raised, because one unusable file
-    is an outcome of the run, not a crash of it."""
+    is an outcome of the run, not a crash of it. `form_id`: the file is known to hold that
+    form (a page pulled from a server's form), so only its versions are considered."""
+    from sentiment.forms import load_registry
+    from sentiment.forms.model import FormRegistry
     from sentiment.forms.readers import ReadLimits, read_export_versions
     from sentiment.study import programme
 
     largest = settings.max_file_bytes or programme().max_file_bytes
     limits = ReadLimits(max_file_bytes=largest) if largest else None
+    versions = tuple(f for f in load_registry().forms if f.form_id == form_id) if form_id else ()
+    registry = FormRegistry(forms=versions) if versions else None
     try:
-        return read_export_versions(path, limits=limits)
+        return read_export_versions(path, registry=registry, limits=limits)
     except InputError as exc:
         return exc
 
@@ -328,14 +333,15 @@ def prepare(settings: Settings, run: Run | None = None) -> Warehouse:
 
 
 def ingest_one(path: Path, settings: Settings, run: Run, warehouse: Warehouse,
-               sha256: str | None = None) -> dict[str, object]:
-    """One export file through every stage, loaded in one transaction; its summary row."""
+               sha256: str | None = None, form_id: str | None = None) -> dict[str, object]:
+    """One export file through every stage, loaded in one transaction; its summary row.
+    `form_id` names the form the file holds when that is known (a pulled page)."""
     from sentiment.warehouse import db
 
     if db.is_loaded(settings.db_url, sha256 or file_sha256(path)):
         run.info("Skipping %s: a file with the same SHA-256 is already loaded", path.name)
         return skipped_row(path)
-    batches = run.step("read-export", read, path, settings)
+    batches = run.step("read-export", read, path, settings, form_id)
     if isinstance(batches, InputError):  # nothing of this file is loaded; the others still are
         run.warning("%s: not loaded: %s", path.name, batches)
         return failed_row(path, str(batches))

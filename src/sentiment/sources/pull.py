@@ -172,6 +172,10 @@ def pull(source: Source, settings: Settings, run: steps.Run | None = None,
     result = PullResult(source.key, before, before, imported_form=imported)
     newest = before
     tag = slug(after or "start")
+    # A server's form is known: its pages are read as that form, never as another form of
+    # the programme that happens to have the same questions.
+    form_of = getattr(source, "warehouse_form", None)
+    form_id = form_of(settings.schemas_path()) if form_of is not None else None
     for page in pages(source, source.first_url(after), run):
         result.pages += 1
         if not page.records:
@@ -182,7 +186,7 @@ def pull(source: Source, settings: Settings, run: steps.Run | None = None,
             part = f"-{number}" if len(parts) > 1 else ""
             path = write_page(records, source.document(records), staging /
                               f"{source.kind}-{source.slug}-{tag}-p{page.number:04d}{part}.json")
-            row = steps.ingest_one(path, settings, run, warehouse)
+            row = steps.ingest_one(path, settings, run, warehouse, form_id=form_id)
             result.rows.append(row)
             if str(row.get("status", "")).startswith("failed"):
                 raise SourceError(f"{source.kind}: page {page.number} not loaded: "
