@@ -23,3 +23,17 @@ def make_cfg(**overrides: object) -> IndexConfig:
 def long_rows(wave: str, side: str, group: str, key: str, answers: dict[str, float]) -> list[dict]:
     return [{"wave_id": wave, "side": side, "respondent_group": group, "respondent_key": key,
              "question_id": q, "value_num": v} for q, v in answers.items()]
+
+
+def insert_fact_rows(engine, now, respondents, responses, answers, texts, scores) -> None:
+    """One loaded batch (form `remaja`) and these rows, in foreign-key order, in one transaction."""
+    from sentiment.warehouse import models as m
+
+    with engine.begin() as conn:
+        conn.execute(m.IngestBatch.__table__.insert(), [dict(
+            batch_id=1, source_file="fiktif.csv", file_sha256="0" * 64, source_format="kobo_csv",
+            form_id="remaja", form_version="v1", started_at=now, status="loaded")])
+        for table, rows in ((m.DimRespondent, respondents), (m.FactResponse, responses),
+                            (m.FactAnswer, answers), (m.FactText, texts),
+                            (m.FactTextScore, scores)):
+            conn.execute(table.__table__.insert(), rows)

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from analysis_fixtures import insert_fact_rows
 
 from sentiment.analysis.compute import compute_all, read_inputs, run_alerts
 from sentiment.analysis.config import load_alert_config, load_index_config
-from sentiment.warehouse import models as m
 from sentiment.warehouse.db import prepare
 
 WAVES = ["2024-11", "2025-02", "2025-05"]
@@ -61,14 +61,7 @@ def _populate(engine: sa.Engine) -> None:
                                        sentiment_score=-0.5 if negative else 0.0,
                                        topics="tawuran_kekerasan" if i % 2 else "kegiatan_pemuda",
                                        scored_at=now, is_current=True))
-    with engine.begin() as conn:
-        conn.execute(m.IngestBatch.__table__.insert(), [dict(
-            batch_id=1, source_file="fiktif.csv", file_sha256="0" * 64, source_format="kobo_csv",
-            form_id="remaja", form_version="v1", started_at=now, status="loaded")])
-        for table, rows in ((m.DimRespondent, respondents), (m.FactResponse, responses),
-                            (m.FactAnswer, answers), (m.FactText, texts),
-                            (m.FactTextScore, scores)):
-            conn.execute(table.__table__.insert(), rows)
+    insert_fact_rows(engine, now, respondents, responses, answers, texts, scores)
 
 
 @pytest.fixture

@@ -13,12 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from analysis_fixtures import make_cfg
+from analysis_fixtures import insert_fact_rows, make_cfg
 
 from sentiment.analysis.compute import compute_all
 from sentiment.analysis.config import load_index_config
 from sentiment.analysis.text_estimates import consensus, text_estimates
-from sentiment.warehouse import models as m
 from sentiment.warehouse.db import prepare
 from sentiment.warehouse.views import read_view
 
@@ -152,14 +151,7 @@ def _populate(engine: sa.Engine, rng: np.random.Generator) -> pd.DataFrame:
                                        topics=machine_topic, scored_at=now, is_current=True))
                     truth.append(dict(text_id=rid, wave_id=wave, side=side, group=group,
                                       label=label, topic=topic))
-    with engine.begin() as conn:
-        conn.execute(m.IngestBatch.__table__.insert(), [dict(
-            batch_id=1, source_file="fiktif.csv", file_sha256="0" * 64, source_format="kobo_csv",
-            form_id="remaja", form_version="v1", started_at=now, status="loaded")])
-        for table, rows in ((m.DimRespondent, respondents), (m.FactResponse, responses),
-                            (m.FactAnswer, answers), (m.FactText, texts),
-                            (m.FactTextScore, scores)):
-            conn.execute(table.__table__.insert(), rows)
+    insert_fact_rows(engine, now, respondents, responses, answers, texts, scores)
     return pd.DataFrame(truth)
 
 

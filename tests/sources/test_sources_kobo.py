@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from kobo_server import TOKEN, UID, FakeKobo, submission
-from programmes import empty_programme
 from sample_paths import TEST_KEY
 from typer.testing import CliRunner
 
@@ -18,12 +17,6 @@ from sentiment.sources.kobo import KoboClient, KoboSource
 from sentiment.sources.pull import pull
 
 N = 2500
-
-
-@pytest.fixture
-def programme(tmp_path: Path) -> Path:
-    """A new programme with no form yet: the first pull imports the server's."""
-    return empty_programme(tmp_path / "warga")
 
 
 @pytest.fixture

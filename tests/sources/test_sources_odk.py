@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from odk_server import FORM, PASSWORD, PROJECT, SESSION_TOKEN, USER, FakeCentral, submission
-from programmes import empty_programme
 from sample_paths import TEST_KEY
 from typer.testing import CliRunner
 
@@ -19,12 +18,6 @@ from sentiment.sources.odk import OdkSource
 from sentiment.sources.pull import pull
 
 N = 1200
-
-
-@pytest.fixture
-def programme(tmp_path: Path) -> Path:
-    """A new programme with no form yet: the first pull imports the server's."""
-    return empty_programme(tmp_path / "warga")
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from odk_server import FORM, PASSWORD, PROJECT, USER, FakeCentral, submission
-from programmes import empty_programme
 from sample_paths import TEST_KEY
 
 from sentiment.settings import Settings
@@ -24,11 +23,6 @@ from sentiment.warehouse import db
 N = 30
 EDIT = "2026-03-05T10:00:00.000Z"  # the edit of submission 3; the cursor after pull 2
 GONE = "2026-03-06T09:15:00.000Z"  # deletions after that
-
-
-@pytest.fixture
-def programme(tmp_path: Path) -> Path:
-    return empty_programme(tmp_path / "warga")
 
 
 @pytest.fixture
