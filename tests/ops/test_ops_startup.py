@@ -61,3 +61,44 @@ def test_yaml_values_keep_their_types():
     parsed = parse_yaml("d: 2025-02-01\nn: 007\nf: 1.5\nb: yes\ns: '01'\nz: ~\n")
     assert parsed == yaml.safe_load("d: 2025-02-01\nn: 007\nf: 1.5\nb: yes\ns: '01'\nz: ~\n")
     assert type(parsed["d"]).__name__ == "date" and parsed["s"] == "01" and parsed["z"] is None
+
+
+LAZY_CHILD = r"""
+import sys
+import sentiment.validate.suite as suite
+import great_expectations as gx
+names = suite.GX_DEFERRED
+# bound, but none of their code has run: their own submodules are not imported
+assert all(n in sys.modules for n in names), [n for n in names if n not in sys.modules]
+assert "altair.vegalite" not in sys.modules and "scipy.stats._stats_py" not in sys.modules
+assert not any(isinstance(f, suite._Deferring) for f in sys.meta_path)  # only during the import
+from scipy import stats
+assert abs(stats.norm.ppf(0.975) - 1.959963984540054) < 1e-12  # loads on first use, complete
+assert "scipy.stats._stats_py" in sys.modules
+import altair
+assert altair.Chart is not None
+import json, urllib.parse  # an ordinary import afterwards is untouched
+print("ok")
+"""
+
+
+def test_gx_import_defers_what_the_suites_never_use():
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", LAZY_CHILD], capture_output=True, text=True,
+                          env={**os.environ, "GX_ANALYTICS_ENABLED": "false"}, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
+
+
+def test_deferred_imports_leave_already_imported_modules_alone():
+    import sys
+
+    from sentiment.validate.suite import deferred_imports
+
+    before = sys.modules["json"]
+    with deferred_imports("json"):
+        import json
+    assert json is before and type(json).__name__ == "module"
