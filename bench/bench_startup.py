@@ -32,11 +32,13 @@ COUNT_COLUMNS = ("rows_read", "rows_valid", "rows_quarantined", "rows_duplicate"
 
 @dataclass
 class Timing:
-    """One command, repeated: wall seconds and peak RSS (MiB) of every repeat."""
+    """One command, repeated: wall seconds, CPU seconds (user + system) and peak RSS (MiB)
+    of every repeat."""
 
     name: str
     argv: list[str]
     seconds: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     peak_rss_mib: list[float] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -69,8 +71,8 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def run_once(argv: list[str], log: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one run of `argv`; its output goes to `log`."""
+def run_once(argv: list[str], log: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one run of `argv` (output to `log`)."""
     actions = [(os.POSIX_SPAWN_OPEN, fd, str(log), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
                for fd in (1, 2)]
     start = time.perf_counter()
@@ -80,7 +82,7 @@ def run_once(argv: list[str], log: Path) -> tuple[float, float]:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{' '.join(argv)}: exit code {code}; see {log}")
-    return seconds, usage.ru_maxrss / 1024  # Linux: KiB
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: KiB
 
 
 def loaded_counts(db: Path) -> dict[str, int]:
@@ -100,14 +102,16 @@ def measure(name: str, args: list[str], repeats: int, workdir: Path) -> Timing:
         run_dir.mkdir()
         db = run_dir / "warehouse.db"
         argv = [cli(), *[a.format(db=db, dir=run_dir) for a in args]]
-        seconds, rss = run_once(argv, run_dir / "output.txt")
+        seconds, cpu, rss = run_once(argv, run_dir / "output.txt")
         counts = loaded_counts(db)
         if timing.counts and counts != timing.counts:
             raise SystemExit(f"{name}: repeat {i + 1} loaded {counts}, not {timing.counts}")
         timing.counts = counts
         timing.seconds.append(seconds)
+        timing.cpu_seconds.append(cpu)
         timing.peak_rss_mib.append(rss)
-        print(f"  {name} #{i + 1}: {seconds:.2f} s, peak RSS {rss:.0f} MiB", flush=True)
+        print(f"  {name} #{i + 1}: {seconds:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss:.0f} MiB",
+              flush=True)
     return timing
 
 
@@ -127,11 +131,13 @@ def main() -> None:
         timings = [measure(name, argv, args.repeats, Path(tmp)) for name, argv in commands.items()]
     load = os.getloadavg()
     print()
-    print("| command | min s | median s | peak RSS MiB (max) | files / rows read / loaded |")
-    print("|---|---|---|---|---|")
+    print("| command | wall min s | wall median s | CPU median s | peak RSS MiB (max) | "
+          "files / rows read / loaded |")
+    print("|---|---|---|---|---|---|")
     for t in timings:
         c = t.counts
-        print(f"| {t.name} | {t.minimum:.2f} | {t.median:.2f} | {max(t.peak_rss_mib):.0f} | "
+        print(f"| {t.name} | {t.minimum:.2f} | {t.median:.2f} | "
+              f"{statistics.median(t.cpu_seconds):.2f} | {max(t.peak_rss_mib):.0f} | "
               f"{c['files']} / {c['rows_read']} / {c['rows_loaded']} |")
     print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
           f"({os.cpu_count()} CPUs)")
