@@ -35,11 +35,24 @@ def display_path(path: str | Path) -> str:
         return str(path)
 
 
+def parse_yaml(text: str) -> Any:
+    """`yaml.safe_load`, parsed by libyaml when PyYAML has it (5-10x faster; the same safe
+    constructor builds the values). A document libyaml rejects is parsed again by the pure
+    Python parser, so the error and its line are exactly PyYAML's own."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        try:
+            return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
 @lru_cache(maxsize=64)
 def _load_yaml_cached(path: str, mtime: float) -> Any:
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return parse_yaml(handle.read())
     except yaml.YAMLError as exc:
         raise SentimentError(yaml_problem(path, exc)) from None
     except UnicodeDecodeError:

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from sentiment.config import display_path
+from sentiment.config import display_path, parse_yaml
 from sentiment.errors import SentimentError
 from sentiment.forms.model import group_for
 
@@ -422,7 +422,7 @@ def _existing_versions(forms_dir: Path, form_id: str) -> dict[str, Path]:
         if path.name.startswith("_") or path.name.endswith(".draft.yaml"):
             continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = parse_yaml(path.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError, OSError):
             continue
         if isinstance(data, dict) and str(data.get("form_id")) == form_id:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from sentiment.config import parse_yaml
 
 LANGUAGES_FILE = Path(__file__).resolve().parent / "data" / "languages.yaml"
 INDONESIAN = "id"
@@ -37,7 +37,7 @@ class LanguageRules:
 
 @lru_cache(maxsize=1)
 def language_rules(path: Path = LANGUAGES_FILE) -> LanguageRules:
-    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw: dict[str, Any] = parse_yaml(path.read_text(encoding="utf-8"))
     return LanguageRules(
         scored=frozenset(raw["scored"]),
         detect=tuple(raw["detect"]),

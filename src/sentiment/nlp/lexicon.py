@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from sentiment.config import parse_yaml
 
 _DATA = Path(__file__).resolve().parent / "data"
 LEXICON_FILE = _DATA / "lexicon.tsv"
@@ -103,7 +103,7 @@ class Rules:
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     """Parsed scoring rules (cached)."""
-    raw = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    raw = parse_yaml(RULES_FILE.read_text(encoding="utf-8"))
     roles: dict[str, int] = {}
     phrases: dict[str, tuple[int, str]] = {}
     # Later lists win for words that appear in two lists, so order by priority (lowest first).

@@ -101,19 +101,18 @@ def core_words() -> frozenset[str]:
 
 @lru_cache(maxsize=4)
 def _core_words(topics: str, mtime: float) -> frozenset[str]:
-    import yaml
-
+    from sentiment.config import parse_yaml
     from sentiment.nlp.lexicon import RULES_FILE, lexicon_terms
 
     words = set(lexicon_terms())
     for value in read_slang_file(SLANG_FILE).values():  # targets only: keys are abbreviations
         words.update(value.split())
-    rules = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    rules = parse_yaml(RULES_FILE.read_text(encoding="utf-8"))
     for value in rules.values():
         if isinstance(value, list):
             words.update(w for item in value for w in str(item).replace("_", " ").split())
     try:
-        codebook = yaml.safe_load(Path(topics).read_text(encoding="utf-8"))
+        codebook = parse_yaml(Path(topics).read_text(encoding="utf-8"))
         for spec in codebook["codes"].values():
             for term in (spec.get("terms") or []) + (spec.get("weak_terms") or []):
                 words.update(str(term).lstrip("=").lower().split())

@@ -7,8 +7,12 @@ one pandas batch definition, and one suite per form, built once and reused.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,8 +24,47 @@ from sentiment.forms.model import Form
 from sentiment.validate.checks import ROW, Check, form_checks
 from sentiment.validate.reference import load_areas
 
+# Imported by GX at start-up only for expectations this suite never uses (the KL-divergence
+# expectation's altair chart, its scipy.stats tests): ~0.5 s of every ingest's start. They
+# load on first use instead, complete and unchanged (importlib.util.LazyLoader).
+GX_DEFERRED = ("altair", "scipy.stats")
+
+
+class _Deferring:
+    """A meta path finder that hands out `LazyLoader` specs for a few top-level names."""
+
+    def __init__(self, names: tuple[str, ...]):
+        self.names = frozenset(names)
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name not in self.names:
+            return None
+        sys.meta_path.remove(self)  # the real finders, without this one
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        return spec
+
+
+@contextmanager
+def deferred_imports(*names: str) -> Iterator[None]:
+    """While inside, importing one of `names` (not yet imported) binds a lazy module: its
+    code runs on the first attribute access, wherever that happens later."""
+    finder = _Deferring(tuple(n for n in names if n not in sys.modules))
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
 quiet_telemetry()
-import great_expectations as gx  # noqa: E402  (telemetry must be off before the import)
+with deferred_imports(*GX_DEFERRED):
+    import great_expectations as gx  # noqa: E402  (telemetry must be off before the import)
 
 # COMPLETE gives every failing row id. `_row` is the frame's named index, and with
 # exclude_unexpected_values GX returns one list of ids per expectation and echoes no values:
