@@ -39,6 +39,7 @@ bench: install
 	SENTIMENT_PSEUDONYM_KEY="$(DEMO_KEY)" $(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_nlp.py
 	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_startup.py
 
 audit: install
 	SENTIMENT_PSEUDONYM_KEY="$(DEMO_KEY)" SENTIMENT_TEST_PG_URL="$${SENTIMENT_TEST_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}" $(BIN)/python scripts/audit.py
