@@ -10,6 +10,7 @@ from validate_batches import good_answers, make_batch
 
 from sentiment.forms.model import Form
 from sentiment.validate import validate_batch
+from sentiment.validate.checks import form_checks
 
 FORMS = [("orang_tua", "v1"), ("remaja", "v1"), ("remaja", "v2")]
 
@@ -109,3 +110,33 @@ def test_submitted_at_places_the_wave_in_jakarta_time_without_interview_date(reg
         ["wave"],
         ["2025-01-31"],
     )
+
+
+def test_the_suite_run_equals_gx_as_shipped_and_leaves_gx_unchanged(registry):
+    """`run_suite` lets each expectation build its configuration once per run: the
+    results are those of GX's own property, and the property is GX's again afterwards."""
+    from great_expectations.expectations.expectation import Expectation
+
+    from sentiment.validate.checks import gx_frame, prepare
+    from sentiment.validate.reference import load_areas, load_waves, waves_timezone
+    from sentiment.validate.suite import RESULT_FORMAT, _context, run_suite, suite_for
+
+    shipped = Expectation.__dict__["configuration"]
+    form = registry.get("remaja", "v1")
+    cases = bad_rows(form)
+    frame = make_batch(form, [good_answers(form)] + [answers for answers, _ in cases]).frame
+    checks = form_checks(form, load_areas())
+    prepared = gx_frame(prepare(frame, form, load_areas(), load_waves(), waves_timezone()), checks)
+
+    run = run_suite(form, prepared)
+    assert Expectation.__dict__["configuration"] is shipped
+    suite, _ = suite_for(form)
+    batch = _context()[1].get_batch(batch_parameters={"dataframe": prepared})
+    plain = batch.validate(suite, result_format=RESULT_FORMAT)
+
+    def failed(results) -> dict[str, list]:
+        return {item.expectation_config.meta["check"]: item.result.get("unexpected_index_list")
+                for item in results if not item.success}
+
+    assert failed(run.result.results) == failed(plain.results)
+    assert len(failed(plain.results)) >= len(cases) - 2  # the bad rows did fail checks
