@@ -140,3 +140,14 @@ def test_the_suite_run_equals_gx_as_shipped_and_leaves_gx_unchanged(registry):
 
     assert failed(run.result.results) == failed(plain.results)
     assert len(failed(plain.results)) >= len(cases) - 2  # the bad rows did fail checks
+
+
+def test_validation_leaves_no_thread_behind(registry):
+    """GX's (disabled) tqdm bars used to start tqdm's monitor thread, and any live thread
+    keeps the scorer in one process (sentiment.nlp._fork_context)."""
+    import threading
+
+    form = registry.get("remaja", "v1")
+    validate_batch(make_batch(form, [good_answers(form), {**good_answers(form), "umur": "99"}]))
+    assert [t.name for t in threading.enumerate() if "monitor" in t.name.lower()
+            or type(t).__name__ == "TMonitor"] == []

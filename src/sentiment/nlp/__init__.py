@@ -209,8 +209,10 @@ def _distinct(texts: Sequence[str | None]) -> tuple[list[str], np.ndarray]:
 
 from sentiment.settings import NLP_WORKERS_ENV as WORKERS_ENV  # noqa: E402,F401
 
-# Below this many answers one process is faster than starting others (about 1-2 s each).
-PARALLEL_MIN_ANSWERS = 20_000
+# Below this many distinct answers one process is as fast as forking others (a forked pool
+# starts in well under 0.3 s). Below the pipeline's score chunk (settings.score_batch, 20,000
+# answers), or a chunk never reaches it.
+PARALLEL_MIN_ANSWERS = 5_000
 
 
 _PUNCT_START = frozenset(".!?;:,")
@@ -366,7 +368,7 @@ def score_texts(
     score, topics or reasons (docs/method.md).
 
     `workers`: processes for the rule scoring; default `$SENTIMENT_NLP_WORKERS`, else one per
-    CPU from 20,000 answers up and a single process below. Workers are forked, and only when
+    CPU from 5,000 distinct answers up and a single process below. Workers are forked, and only when
     no other thread runs (else scoring stays in this process).
     """
     if scorer not in SCORERS:

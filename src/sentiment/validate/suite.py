@@ -137,6 +137,11 @@ def _context() -> Any:
     context = gx.get_context(mode="ephemeral")
     # tqdm bars on stderr would clutter `make run`; this is GX's own switch for them.
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    # A disabled bar still starts tqdm's monitor thread, and a live thread keeps the scorer
+    # from forking its workers (nlp._fork_context): tqdm's own switch turns the thread off.
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
     asset = context.data_sources.add_pandas("sentiment").add_dataframe_asset("batch")
     return context, asset.add_batch_definition_whole_dataframe("whole")
 
