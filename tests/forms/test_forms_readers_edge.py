@@ -117,6 +117,22 @@ def test_cp1252_fallback_warns(tmp_path, registry):
     assert any("cp1252" in w for w in batch.warnings)
 
 
+def test_the_encoding_is_judged_on_the_whole_file_not_its_first_lines(tmp_path, registry):
+    """Only the first MiB is decoded for the delimiter checks; a cp1252 byte after 2 MiB
+    still makes the whole file cp1252, and emoji far down a UTF-8 file stay intact."""
+    plain = KOBO_ROW[:14] + ["aman"] + KOBO_ROW[15:]
+    rows = [plain] * 25_000
+    late = rows + [KOBO_ROW[:14] + ["semoga café aman…"] + KOBO_ROW[15:]]
+    batch = read_export(kobo_csv(tmp_path, late, encoding="cp1252"), registry)
+    assert batch.frame.iloc[-1]["harapan"] == "semoga café aman…"
+    assert any("cp1252" in w for w in batch.warnings)
+    path = kobo_csv(tmp_path, rows + [KOBO_ROW[:14] + ["mantap 👍🏽 café"] + KOBO_ROW[15:]])
+    assert path.stat().st_size > 2 << 20
+    batch = read_export(path, registry)
+    assert batch.frame.iloc[-1]["harapan"] == "mantap 👍🏽 café"
+    assert not batch.warnings
+
+
 def test_utf8_bom_reads_without_warning(tmp_path, registry):
     batch = read_export(kobo_csv(tmp_path, encoding="utf-8-sig"), registry)
     assert batch.frame.iloc[0]["tanggal_wawancara"] == "2024-11-05"

@@ -203,29 +203,42 @@ def read_bytes(path: Path, limits: ReadLimits) -> bytes:
 # --- CSV ----------------------------------------------------------------------------------
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Text of a CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 + warning."""
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether all of `data` decodes, checked 1 MiB at a time (no copy of the whole file as
+    text: with one emoji in it, CPython stores every character in 4 bytes)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def csv_bytes(data: bytes, name: str) -> tuple[bytes, str, list[str]]:
+    """A CSV's bytes (BOM removed), their encoding and any warning: UTF-8 (with or without
+    BOM), UTF-16 with BOM (re-encoded as UTF-8), else Windows-1252 with a warning."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), []
+            return data.decode("utf-16").encode("utf-8"), "utf-8", []
         except UnicodeDecodeError as exc:
             raise InputError(name, "the file starts like UTF-16 text but cannot be decoded") from exc
     if b"\x00" in data[:65536]:
         raise InputError(name, "this is not a text CSV file (it holds binary data); "
                                "export the survey again as CSV")
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
+    if _decodes(data, "utf-8"):
+        return data, "utf-8", []
     # Excel on Windows saves "CSV" in the ANSI code page; cp1252 covers Indonesian text
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return text, ["file is not UTF-8: read as Windows-1252 (cp1252); check accented letters "
-                  "and save the export as 'CSV UTF-8' next time"]
+    encoding = "cp1252" if _decodes(data, "cp1252") else "latin-1"
+    return data, encoding, ["file is not UTF-8: read as Windows-1252 (cp1252); check accented "
+                            "letters and save the export as 'CSV UTF-8' next time"]
+
+
+_HEAD_BYTES = 1 << 20  # at least 200,000 characters: the header and first data line scans
 
 
 def _delimiter_counts(text: str) -> tuple[dict[str, int], int]:
@@ -267,17 +280,22 @@ def check_body_delimiter(text: str, delimiter: str, name: str, first_row: int) -
 
 
 def read_csv_table(data: bytes, name: str, limits: ReadLimits) -> RawTable:
-    text, warnings = decode_text(data, name)
+    body, encoding, warnings = csv_bytes(data, name)
+    # The delimiter checks look at the first lines only; pandas decodes the bytes itself.
+    head = body[:_HEAD_BYTES].decode(encoding, errors="ignore")
     first_row = 1
-    hint = re.match(r"^sep=(.)\r?\n", text)  # Excel's "sep=;" first line names the delimiter
+    hint = re.match(r"^sep=(.)\r?\n", head)  # Excel's "sep=;" first line names the delimiter
     if hint:
-        delimiter, text, first_row = hint.group(1), text[hint.end():], 2
+        delimiter, first_row = hint.group(1), 2
+        body = body[len(hint.group(0).encode(encoding)):]
+        head = head[hint.end():]
     else:
-        delimiter = sniff_delimiter(text)
-    check_body_delimiter(text, delimiter, name, first_row)
+        delimiter = sniff_delimiter(head)
+    check_body_delimiter(head, delimiter, name, first_row)
+    encoded = io.BytesIO(body)
     try:
         cells = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=object, keep_default_na=False,
+            encoded, encoding=encoding, sep=delimiter, header=None, dtype=object, keep_default_na=False,
             na_filter=False, skip_blank_lines=False, engine="c", nrows=limits.max_rows + 2,
             quoting=csv.QUOTE_MINIMAL,
         )
