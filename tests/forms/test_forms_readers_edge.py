@@ -130,7 +130,7 @@ def test_the_encoding_is_judged_on_the_whole_file_not_its_first_lines(tmp_path, 
     assert path.stat().st_size > 2 << 20
     batch = read_export(path, registry)
     assert batch.frame.iloc[-1]["harapan"] == "mantap 👍🏽 café"
-    assert not batch.warnings
+    assert not any("cp1252" in w for w in batch.warnings)
 
 
 def test_utf8_bom_reads_without_warning(tmp_path, registry):
