@@ -70,3 +70,9 @@ def test_answer_frame_melts_one_row_per_answer_and_option():
 
 def test_number_text_keeps_decimals_and_drops_trailing_zero():
     assert L._number_text(np.array([4.0, 2.5, -1.0, 1e-05])).tolist() == ["4", "2.5", "-1", "1e-05"]
+
+
+def test_number_text_shares_one_string_per_value_and_never_overflows():
+    texts = L._number_text(np.array([3.0, 5.0, 3.0, 1e20, 3.0]))
+    assert texts.tolist() == ["3", "5", "3", "1e+20", "3"]
+    assert texts[0] is texts[2] is texts[4]  # a million scale answers hold five strings

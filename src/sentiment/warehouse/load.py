@@ -465,10 +465,13 @@ def _supersede(conn: Connection, form_id: str, responses: pd.DataFrame, ids: dic
 def _number_text(numbers: np.ndarray) -> np.ndarray:
     """`4.0` → "4", `2.5` → "2.5": the code a value label is looked up by."""
     numbers = np.asarray(numbers, dtype="float64")
-    whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
-    text = numbers.astype(str).astype(object)
-    text[whole] = numbers[whole].astype("int64").astype(str)
-    return text
+    # One string per distinct value, shared by every row that holds it (a million answers
+    # of a 1-5 scale hold five strings, not a million).
+    distinct, rows = np.unique(numbers, return_inverse=True)
+    whole = np.isfinite(distinct) & (distinct == np.floor(distinct)) & (np.abs(distinct) < 2.0**53)
+    text = distinct.astype(str).astype(object)
+    text[whole] = distinct[whole].astype("int64").astype(str)
+    return text[rows.reshape(-1)]
 
 
 def answer_frame(new: pd.DataFrame, form: Form) -> pd.DataFrame:
