@@ -252,3 +252,40 @@ def test_an_apology_and_advice_are_not_requests():
     assert "request" not in effects(reasons)
     _, reasons = scored("ustazahnya sabar mendengarkan dan memberi saran")
     assert "request" not in effects(reasons)
+
+
+@pytest.mark.parametrize("text", ["kalau ada yg ribut dia panggil dua2nya terus disuruh ngopi bareng",
+                                  "pak RW asik, kalo ada yg ribut dia panggil dua2nya"])
+def test_a_harm_in_a_condition_is_a_case(text):
+    got, reasons = scored(text)
+    assert "conditional" in effects(reasons) and "ironic" not in effects(reasons), reasons
+    assert got != "negatif"
+
+
+def test_a_feeling_in_a_condition_keeps_its_weight():
+    check("saya takut kalau anak saya ikut tawuran", "negatif", None)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Pos ronda ada, orangnya yang tidak ada.", "negatif"),  # missing at the clause end
+    ("kaga ada yg berubah", "netral"),  # bare no-change (S4)
+    ("Tidak ada yang istimewa.", "netral"),
+    ("Belum ada perubahan yang saya rasakan", "netral"),
+    ("kaga ada yg berubah, anak gang 3 masih aja ngumpulin batu", "negatif"),  # + complaint
+    ("tidak ada kegiatan", "negatif"),
+])
+def test_lack_and_no_change(text, label):
+    check(text, label, None)
+
+
+@pytest.mark.parametrize(("text", "label", "effect"), [
+    ("nangis waktu dia dimakamin, tp anak dua kampung dateng dan janji udahan ributnya",
+     "positif", "stopped"),  # "berhenti" stops the harm after it too
+    ("akun2 provokator di ig udh pada di-takedown, feed jd adem", "positif", "stopped"),
+    ("ga tau soal tawuran, gw anak baru disini", "netral", "topic_only"),  # not knowing
+    ("main hp mulu", "negatif", "complaint"),
+    ("Bagus. Sayang datangnya cuma sebulan sekali dan bukunya itu-itu aja", "negatif",
+     "before_contrast"),
+])
+def test_words_added_as_data(text, label, effect):
+    check(text, label, effect)

@@ -103,6 +103,9 @@ class Rules:
     rhetorical_links: frozenset[str] = frozenset()
     faint_praise: frozenset[str] = frozenset()
     only_when: frozenset[str] = frozenset()
+    decrease_before: frozenset[str] = frozenset()
+    conditional: frozenset[str] = frozenset()
+    no_change_objects: frozenset[str] = frozenset()
 
     def f(self, name: str) -> float:
         return float(self.raw[name])
@@ -188,6 +191,9 @@ def rules() -> Rules:
         rhetorical_links=words("rhetorical_links"),
         faint_praise=words("faint_praise"),
         only_when=words("only_when"),
+        decrease_before=words("decrease_before"),
+        conditional=words("conditional"),
+        no_change_objects=words("no_change_objects"),
     )
 
 
@@ -507,11 +513,32 @@ def _lack_pass(s: _Scan) -> None:
         ahead = range(i + 1, min(n, i + 2 + window))
         if any(j in s.term_pos for j in ahead):
             continue
+        if any(items[j][0] in rl.no_change_objects for j in ahead[:3]):
+            continue  # "tidak ada yang berubah": a bare no-change answer (GUIDE S4), no lack
         content_after = any(role_of[j] == -1 for j in ahead[:2])
         content_before = i > 0 and role_of[i - 1] == -1
         clause_end = i + 1 >= n or role_of[i + 1] == _PUNCT
         if content_after or (tok in rl.lack_weak and (content_before or clause_end)):
             s.lack_values.append((i, tok))
+        elif role == _NEG and _absent_at_clause_end(s, i):
+            s.lack_values.append((i, tok))
+
+
+def _absent_at_clause_end(s: _Scan, i: int) -> bool:
+    """"Pos ronda ada, orangnya yang tidak ada": a thing named before "tidak ada" at the end of
+    its clause is missing (with no sentiment term in the clause: "tawurannya tidak ada" is the
+    negation pass's)."""
+    j = i + 1
+    while j < s.n and s.items[j][0] in ("pernah", "lagi", "juga", "sama sekali"):
+        j += 1
+    if j >= s.n or s.items[j][0] != "ada":
+        return False
+    if j + 1 < s.n and s.role_of[j + 1] != _PUNCT:
+        return False
+    clause = s.clause_of[i]
+    before = [k for k in range(i) if s.clause_of[k] == clause]
+    return (any(s.role_of[k] == -1 for k in before)
+            and not any(k in s.term_pos for k in before))
 
 
 @dataclass(slots=True)
@@ -554,8 +581,8 @@ def _look_back(s: _Scan, t: _Term, ctx: _Context) -> None:
             ctx.soft = True
         elif r == _INCR:
             ctx.incr = True
-        elif r == _DECR_BEFORE:
-            ctx.decr_before = True
+        elif r == _DECR_BEFORE or (r == _DECR_AFTER and tj in s.rl.decrease_before):
+            ctx.decr_before = True  # "janji berhenti ributnya": "berhenti" is in both lists
         if r != _GAP:
             steps += 1
         j -= 1
@@ -588,6 +615,10 @@ def _negation_pass(s: _Scan, t: _Term, ctx: _Context) -> None:
     """A negated term flips; an absent harm ("tidak ada tawuran") flips more strongly."""
     w = t.weight
     s.counters["negated"] += 1
+    if ctx.absent and t.term in s.rl.no_change_objects:
+        t.value = 0.0  # "tidak ada yang istimewa": a bare no-change answer (GUIDE S4)
+        t.effects.append("no_change")
+        return
     if w > 0:
         t.value = -w * (0.6 if ctx.weak else 0.8)
         t.effects.append("negated")
@@ -680,6 +711,7 @@ def _irony_pass(s: _Scan) -> None:
             continue
         happening = any(
             u.tag == "event" and u.value < 0 and s.sentence_of[u.pos] == sentence and u.pos > t.pos
+            and "conditional" not in u.effects
             for u in s.terms
         )
         if happening:
@@ -802,6 +834,21 @@ def _sarcasm_question_pass(s: _Scan) -> None:
             if s.sentence_of[t.pos] == k - 1 and t.value > 0:
                 t.value = -t.value
                 t.effects.append("ironic")
+
+
+def _conditional_pass(s: _Scan) -> None:
+    """A harm in a condition is a case, not a report: "kalau ada yang ribut, Pak RW panggil
+    dua-duanya" tells how harms are handled. Feelings keep their weight ("takut kalau ...")."""
+    rl = s.rl
+    starts = [i for i, (tok, _stem) in enumerate(s.items) if tok in rl.conditional]
+    if not starts:
+        return
+    for t in s.terms:
+        if t.value >= 0 or t.term in rl.affect or t.tag != "event":
+            continue
+        if any(i < t.pos and s.clause_of[i] == t.clause for i in starts):
+            t.value *= s.f("conditional_factor")
+            t.effects.append("conditional")
 
 
 def _slang_intensifier_pass(s: _Scan) -> None:
@@ -938,6 +985,7 @@ PASSES = (
     _hope_scope_pass,
     _lack_pass,
     _term_pass,
+    _conditional_pass,
     _slang_intensifier_pass,
     _rhetorical_pass,
     _fear_pass,
