@@ -289,3 +289,31 @@ def test_lack_and_no_change(text, label):
 ])
 def test_words_added_as_data(text, label, effect):
     check(text, label, effect)
+
+
+@pytest.mark.parametrize("text", ["Yang diundang ke acara dialog hanya yang dekat dengan pengurus",
+                                  "Saya senang ada dialog, namun yang bicara hanya bapak-bapak"])
+def test_who_is_left_out(text):
+    check(text, "negatif", "exclusion")
+
+
+def test_the_only_flaw_is_no_exclusion():
+    _, reasons = scored("yang kurang cuma parkirnya, makanannya enak")
+    assert "exclusion" not in effects(reasons)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    # "dulu" after a verb is "first": no past, no "dulu ... sekarang" story
+    ("Di grup WA sekarang ada aturan, kabar dicek dulu ke Pak RT sebelum disebar", "netral"),
+    # "sampai sekarang": the past goes on, the harm is not overcome
+    ("Tiga tahun lalu anak saya dibacok. Sampai sekarang kalau dengar motor dia gemetar",
+     "negatif"),
+])
+def test_past_markers_that_are_not_the_past(text, label):
+    got, reasons = scored(text)
+    assert got == label and "overcome" not in effects(reasons) and "improved" not in effects(reasons)
+
+
+def test_jangan_cuma_pas_complains():
+    check("Bagus sih ada patroli bareng, tapi mbok ya jangan cuma pas bulan puasa", "negatif",
+          "complaint")

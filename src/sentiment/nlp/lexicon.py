@@ -106,6 +106,10 @@ class Rules:
     decrease_before: frozenset[str] = frozenset()
     conditional: frozenset[str] = frozenset()
     no_change_objects: frozenset[str] = frozenset()
+    first_verbs: frozenset[str] = frozenset()
+    continuation: frozenset[str] = frozenset()
+    exclusion: frozenset[str] = frozenset()
+    exclusion_verbs: frozenset[str] = frozenset()
 
     def f(self, name: str) -> float:
         return float(self.raw[name])
@@ -194,6 +198,10 @@ def rules() -> Rules:
         decrease_before=words("decrease_before"),
         conditional=words("conditional"),
         no_change_objects=words("no_change_objects"),
+        first_verbs=words("first_verbs"),
+        continuation=words("continuation_markers"),
+        exclusion=words("exclusion"),
+        exclusion_verbs=words("exclusion_verbs"),
     )
 
 
@@ -416,7 +424,9 @@ def _structure_pass(s: _Scan) -> None:
             clause_start = (role == _CONTRAST or role == _CONCESSION) and clause_kind[clause] != ""
             sentence_flags[sentence].update(_ROLE_FLAGS.get(role, ()))
         if marker:
-            if marker == _MARK_PAST:
+            if marker == _MARK_PAST and _dulu_means_first(items, i, rl):
+                pass  # "dicek dulu ke Pak RT": "first", not "in the past"
+            elif marker == _MARK_PAST:
                 clause_kind[clause] = clause_kind[clause] or "past"
             elif marker == _MARK_PRESENT:
                 sentence_flags[sentence].add("present")
@@ -426,6 +436,15 @@ def _structure_pass(s: _Scan) -> None:
                 sentence_flags[0].add("balanced")
             else:
                 sentence_flags[sentence].add("kadang")
+
+
+def _dulu_means_first(items: list[tuple[str, str]], i: int, rl: Rules) -> bool:
+    """"dulu" right after a verb means "first" ("dicek dulu", "dengerin dulu", "liat2 dulu")."""
+    if items[i][0] not in ("dulu", "dahulu") or i == 0:
+        return False
+    prev = items[i - 1][0]
+    return prev in rl.first_verbs or prev.endswith(("kan", "in")) or (
+        prev.startswith("di") and len(prev) > 4)
 
 
 _ROLE_FLAGS = {_HOPE: ("hope",), _EXPL: ("explanatory",), _WISH: ("wish",),
@@ -790,8 +809,9 @@ def _complaint_pass(s: _Scan) -> None:
     for i, (tok, _stem) in enumerate(s.items):
         if s.role_of[i] != _COMPLAINT or s.in_hope[i]:
             continue
-        if i > 0 and s.role_of[i - 1] in (_NEG, _WEAKNEG):
-            continue
+        if i > 0 and s.role_of[i - 1] in (_NEG, _WEAKNEG) and not (
+                tok in rl.only_when and s.items[i - 1][0] == "jangan"):
+            continue  # "jangan cuma pas bulan puasa" still complains
         if tok in rl.bare_neutral and not _other_negative(s, i):
             continue
         if tok in rl.only_when and (i == 0 or s.clause_of[i - 1] != s.clause_of[i]
@@ -849,6 +869,26 @@ def _conditional_pass(s: _Scan) -> None:
         if any(i < t.pos and s.clause_of[i] == t.clause for i in starts):
             t.value *= s.f("conditional_factor")
             t.effects.append("conditional")
+
+
+def _exclusion_pass(s: _Scan) -> None:
+    """"Yang diundang hanya yang dekat dengan pengurus", "namun yang bicara hanya bapak-bapak":
+    a "yang ..." subject limited by "hanya"/"cuma" is a complaint about who is left out
+    (GUIDE S2), not a softener; "yang kurang cuma parkirnya" names the only flaw."""
+    rl = s.rl
+    for i, (tok, _stem) in enumerate(s.items):
+        if tok not in rl.exclusion:
+            continue
+        clause = s.clause_of[i]
+        start = next((k for k in range(max(0, i - 6), i) if s.clause_of[k] == clause), i)
+        if (s.items[start][0] == "yang" or (start + 1 < i and s.role_of[start] in (_CONTRAST, _CONCESSION)
+                                            and s.items[start + 1][0] == "yang")):
+            between = range(start, i)
+            if not any(s.items[j][0] in rl.exclusion_verbs for j in between):
+                continue  # who gets to take part: "diundang", "bicara", "bisa datang"
+            if not any(j in s.term_pos or s.role_of[j] in (_NEG, _WEAKNEG) for j in between):
+                # not "yang kurang cuma parkirnya": the only flaw, named by a weak negator
+                s.extra.append((i, "yang ... " + tok, s.f("exclusion_weight"), ["complaint", "exclusion"]))
 
 
 def _slang_intensifier_pass(s: _Scan) -> None:
@@ -956,6 +996,8 @@ def _past_present_pass(s: _Scan) -> None:
     kinds = s.clause_kind
     if "past" not in kinds or not any("present" in f for f in s.sentence_flags):
         return
+    if any(tok in s.rl.continuation for tok, _stem in s.items):
+        return  # "dibacok tiga tahun lalu. Sampai sekarang dia gemetar": not over
     past = [t for t in s.terms if kinds[t.clause] == "past"]
     if any(t.value > 0 for t in past):
         return
@@ -970,7 +1012,8 @@ def _past_present_pass(s: _Scan) -> None:
             t.value = -t.value * s.f("past_overcome_factor")
             t.effects.append("overcome")
     s.lack_values = [(i, tok) for i, tok in s.lack_values if kinds[s.clause_of[i]] != "past"]
-    if not any(t.value > 0 for t in s.terms) and not any(v > 0 for _i, _t, v, _e in s.extra):
+    if (not any(t.value > 0 for t in s.terms if kinds[t.clause] != "past")
+            and not any(v > 0 for _i, _t, v, _e in s.extra)):
         now = next((i for i, (tok, _stem) in enumerate(s.items)
                     if tok in s.rl.present and kinds[s.clause_of[i]] != "past"), None)
         if now is not None:
@@ -993,6 +1036,7 @@ PASSES = (
     _story_pass,
     _request_pass,
     _complaint_pass,
+    _exclusion_pass,
     _sarcasm_question_pass,
     _dismissed_praise_pass,
     _faint_praise_pass,
