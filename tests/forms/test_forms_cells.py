@@ -84,3 +84,9 @@ def test_parse_times_local_and_utc():
     utc = parse_times(pd.Series(["2024-11-15T12:02:11", "2024-11-15T19:02:11+07:00", "rusak"]), None)
     assert utc.iloc[0] == utc.iloc[1] == pd.Timestamp("2024-11-15 12:02:11", tz="UTC")
     assert pd.isna(utc.iloc[2])
+
+
+def test_unparseable_times_alone_are_utc_nat():
+    # a damaged export where the only timestamp is junk (found by test_hostile_props)
+    out = parse_times(pd.Series(["2024-01-\x0105 10:00"]), None)
+    assert str(out.dtype) == "datetime64[us, UTC]" and out.isna().all()

@@ -14,7 +14,7 @@ from sentiment.cli.nlp import register
 from sentiment.nlp import score_texts
 
 ROWS = [
-    ("semoga tidak ada korban lagi", "positive", "tawuran_kekerasan"),
+    ("semoga tidak ada korban lagi", "negative", "tawuran_kekerasan"),
     ("lampu jembatan mati, gelap banget", "negative", "fasilitas_infrastruktur"),
     ("patroli lewat jam 10an biasanya", "neutral", "patroli_polisi"),
     ("gw takut lewat jembatan malem2", "negative", "keamanan_lingkungan"),

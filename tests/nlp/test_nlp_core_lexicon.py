@@ -30,8 +30,9 @@ def score(text: str) -> float:
         ("taman baru bagus, tapi lampu jembatan mati", "negatif"),  # contrast
         ("awalnya takut tp skrg udah rukun", "positif"),
         ("dulu sering ribut, sekarang sudah damai", "positif"),  # before/now
-        ("semoga tidak ada korban lagi", "positif"),  # hope frame
-        ("semoga gak ada tawuran lagi", "positif"),
+        ("semoga tidak ada korban lagi", "negatif"),  # a harm in a hope: worry (GUIDE S7)
+        ("semoga gak ada tawuran lagi", "negatif"),
+        ("semoga aman terus", "positif"),  # the present goes on (S7)
         ("sudah tidak ada tawuran lagi di kampung kami", "positif"),  # tidak ada X lagi
         ("tawuran sudah jauh berkurang", "positif"),
         ("mantap bgt, tiap malem ada konser petasan", "negatif"),  # irony
@@ -58,7 +59,7 @@ def test_reasons_name_the_terms_and_effects():
 
 
 def test_lexicon_features_shape_and_meaning():
-    texts = ["semoga tidak ada korban lagi", "tidak aman", "", "biasa"]
+    texts = ["semoga aman terus", "tidak aman", "", "biasa"]
     features = lexicon_features(texts)
     assert features.shape == (4, len(LEXICON_FEATURE_NAMES))
     assert features.dtype == np.float64

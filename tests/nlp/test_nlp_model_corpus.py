@@ -49,7 +49,7 @@ def test_corpus_file_is_what_the_builder_makes():
 def test_hard_cases_are_coded_as_the_guide_says():
     corpus = load_corpus().set_index("text")["label"]
     # seeds from seeds.txt, kept verbatim by the builder
-    assert corpus["Semoga tidak ada korban lagi."] == "positif"
+    assert corpus["Semoga tidak ada korban lagi."] == "negatif"  # a worry (blind GUIDE S7)
     assert corpus["mantap banget, tiap malam ada konser petasan sama lempar batu."] == "negatif"
     assert corpus["tawuran biasanya karena saling ejek di ig."] == "netral"
 

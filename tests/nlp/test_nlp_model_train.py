@@ -114,9 +114,22 @@ def test_shipped_default_model_loads_and_scores_hard_cases():
         model = load_model()
     assert (DEFAULT_MODEL_DIR / METADATA_FILE).is_file()
     assert model.version.startswith("model-")
+    # "semoga gak ada korban lagi" voices a worry (devkit/blind/GUIDE.md S7): negatif
     frame = model.predict_frame(["semoga gak ada korban lagi", "udah gak ada tawuran lagi",
-                                 "gak aman klo lewat jembatan malem2", "gak tau"])
-    assert frame["sentiment"].tolist() == ["positif", "positif", "negatif", "netral"]
+                                 "gak aman klo lewat jembatan malem2", "gak tau",
+                                 "semoga aman terus"])
+    assert frame["sentiment"].tolist() == ["negatif", "positif", "negatif", "netral", "positif"]
+
+
+def test_retrain_default_reads_the_dev_sets_indonesian_rows(tmp_path: Path):
+    from sentiment.nlp.train import read_dev_set
+
+    path = tmp_path / "dev.csv"
+    pd.DataFrame({"id": ["D1", "D2", "D3"], "text": ["aman", "the bridge is fine", "takut"],
+                  "sentiment": ["positif", "positif", "negatif"],
+                  "language": ["id", "en", "id"]}).to_csv(path, index=False)
+    frame = read_dev_set(path)
+    assert frame.to_dict("list") == {"text": ["aman", "takut"], "label": ["positif", "negatif"]}
 
 
 def test_score_texts_uses_the_model_scorer():

@@ -279,7 +279,9 @@ def parse_times(text: pd.Series, local_tz: str | None) -> pd.Series:
         out = parsed.dt.as_unit("us")
     rest = present & out.isna()
     if rest.any():
-        out[rest] = [_one_time(v, zone) for v in text[rest]]
+        # typed: a list of only NaT would be inferred as naive datetime64[s] and refused
+        out[rest] = pd.Series([_one_time(v, zone) for v in text[rest]], index=text[rest].index,
+                              dtype="datetime64[us, UTC]")
     return out
 
 

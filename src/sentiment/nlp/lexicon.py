@@ -95,6 +95,21 @@ class Rules:
     fear: frozenset[str]
     story_events: frozenset[str]
     story_outcomes: frozenset[str]
+    bare_neutral: frozenset[str] = frozenset()
+    hope_continue: frozenset[str] = frozenset()
+    no_longer_blockers: frozenset[str] = frozenset()
+    post_intensifiers: frozenset[str] = frozenset()
+    rhetorical_heads: frozenset[str] = frozenset()
+    rhetorical_links: frozenset[str] = frozenset()
+    faint_praise: frozenset[str] = frozenset()
+    only_when: frozenset[str] = frozenset()
+    decrease_before: frozenset[str] = frozenset()
+    conditional: frozenset[str] = frozenset()
+    no_change_objects: frozenset[str] = frozenset()
+    first_verbs: frozenset[str] = frozenset()
+    continuation: frozenset[str] = frozenset()
+    exclusion: frozenset[str] = frozenset()
+    exclusion_verbs: frozenset[str] = frozenset()
 
     def f(self, name: str) -> float:
         return float(self.raw[name])
@@ -172,6 +187,21 @@ def rules() -> Rules:
         fear=words("fear"),
         story_events=words("story_events"),
         story_outcomes=words("story_outcomes"),
+        bare_neutral=words("complaint_bare_neutral"),
+        hope_continue=words("hope_continue"),
+        no_longer_blockers=words("no_longer_blockers"),
+        post_intensifiers=words("post_intensifiers"),
+        rhetorical_heads=words("rhetorical_heads"),
+        rhetorical_links=words("rhetorical_links"),
+        faint_praise=words("faint_praise"),
+        only_when=words("only_when"),
+        decrease_before=words("decrease_before"),
+        conditional=words("conditional"),
+        no_change_objects=words("no_change_objects"),
+        first_verbs=words("first_verbs"),
+        continuation=words("continuation_markers"),
+        exclusion=words("exclusion"),
+        exclusion_verbs=words("exclusion_verbs"),
     )
 
 
@@ -338,6 +368,7 @@ class _Scan:
     counters: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("negated", "intens", "soft", "events", "countered", "lack"), 0))
     sarcasm: int = 0
+    hope_continues: bool = False
 
     @property
     def n(self) -> int:
@@ -393,7 +424,9 @@ def _structure_pass(s: _Scan) -> None:
             clause_start = (role == _CONTRAST or role == _CONCESSION) and clause_kind[clause] != ""
             sentence_flags[sentence].update(_ROLE_FLAGS.get(role, ()))
         if marker:
-            if marker == _MARK_PAST:
+            if marker == _MARK_PAST and _dulu_means_first(items, i, rl):
+                pass  # "dicek dulu ke Pak RT": "first", not "in the past"
+            elif marker == _MARK_PAST:
                 clause_kind[clause] = clause_kind[clause] or "past"
             elif marker == _MARK_PRESENT:
                 sentence_flags[sentence].add("present")
@@ -403,6 +436,15 @@ def _structure_pass(s: _Scan) -> None:
                 sentence_flags[0].add("balanced")
             else:
                 sentence_flags[sentence].add("kadang")
+
+
+def _dulu_means_first(items: list[tuple[str, str]], i: int, rl: Rules) -> bool:
+    """"dulu" right after a verb means "first" ("dicek dulu", "dengerin dulu", "liat2 dulu")."""
+    if items[i][0] not in ("dulu", "dahulu") or i == 0:
+        return False
+    prev = items[i - 1][0]
+    return prev in rl.first_verbs or prev.endswith(("kan", "in")) or (
+        prev.startswith("di") and len(prev) > 4)
 
 
 _ROLE_FLAGS = {_HOPE: ("hope",), _EXPL: ("explanatory",), _WISH: ("wish",),
@@ -490,11 +532,32 @@ def _lack_pass(s: _Scan) -> None:
         ahead = range(i + 1, min(n, i + 2 + window))
         if any(j in s.term_pos for j in ahead):
             continue
+        if any(items[j][0] in rl.no_change_objects for j in ahead[:3]):
+            continue  # "tidak ada yang berubah": a bare no-change answer (GUIDE S4), no lack
         content_after = any(role_of[j] == -1 for j in ahead[:2])
         content_before = i > 0 and role_of[i - 1] == -1
         clause_end = i + 1 >= n or role_of[i + 1] == _PUNCT
         if content_after or (tok in rl.lack_weak and (content_before or clause_end)):
             s.lack_values.append((i, tok))
+        elif role == _NEG and _absent_at_clause_end(s, i):
+            s.lack_values.append((i, tok))
+
+
+def _absent_at_clause_end(s: _Scan, i: int) -> bool:
+    """"Pos ronda ada, orangnya yang tidak ada": a thing named before "tidak ada" at the end of
+    its clause is missing (with no sentiment term in the clause: "tawurannya tidak ada" is the
+    negation pass's)."""
+    j = i + 1
+    while j < s.n and s.items[j][0] in ("pernah", "lagi", "juga", "sama sekali"):
+        j += 1
+    if j >= s.n or s.items[j][0] != "ada":
+        return False
+    if j + 1 < s.n and s.role_of[j + 1] != _PUNCT:
+        return False
+    clause = s.clause_of[i]
+    before = [k for k in range(i) if s.clause_of[k] == clause]
+    return (any(s.role_of[k] == -1 for k in before)
+            and not any(k in s.term_pos for k in before))
 
 
 @dataclass(slots=True)
@@ -537,8 +600,8 @@ def _look_back(s: _Scan, t: _Term, ctx: _Context) -> None:
             ctx.soft = True
         elif r == _INCR:
             ctx.incr = True
-        elif r == _DECR_BEFORE:
-            ctx.decr_before = True
+        elif r == _DECR_BEFORE or (r == _DECR_AFTER and tj in s.rl.decrease_before):
+            ctx.decr_before = True  # "janji berhenti ributnya": "berhenti" is in both lists
         if r != _GAP:
             steps += 1
         j -= 1
@@ -571,6 +634,10 @@ def _negation_pass(s: _Scan, t: _Term, ctx: _Context) -> None:
     """A negated term flips; an absent harm ("tidak ada tawuran") flips more strongly."""
     w = t.weight
     s.counters["negated"] += 1
+    if ctx.absent and t.term in s.rl.no_change_objects:
+        t.value = 0.0  # "tidak ada yang istimewa": a bare no-change answer (GUIDE S4)
+        t.effects.append("no_change")
+        return
     if w > 0:
         t.value = -w * (0.6 if ctx.weak else 0.8)
         t.effects.append("negated")
@@ -620,6 +687,10 @@ def _frame_pass(s: _Scan, t: _Term, ctx: _Context) -> None:
         t.effects.append("explained")
     if hoped and t.value < 0 and t.term in rl.affect and _HOPE in s.role_of[max(0, t.pos - 2):t.pos]:
         pass  # "pengin marah": wanting to be angry is being angry, not a hope
+    elif hoped and t.weight < 0:
+        # "semoga tidak ada korban lagi": naming a harm in a hope voices a worry (GUIDE S7)
+        t.value = -abs(t.value) * raw["hope_harm_factor"]
+        t.effects.extend(("hoped", "worry"))
     elif hoped:
         t.value = abs(t.value) * raw["hope_factor"]
         t.effects.append("hoped")
@@ -659,6 +730,7 @@ def _irony_pass(s: _Scan) -> None:
             continue
         happening = any(
             u.tag == "event" and u.value < 0 and s.sentence_of[u.pos] == sentence and u.pos > t.pos
+            and "conditional" not in u.effects
             for u in s.terms
         )
         if happening:
@@ -737,14 +809,32 @@ def _complaint_pass(s: _Scan) -> None:
     for i, (tok, _stem) in enumerate(s.items):
         if s.role_of[i] != _COMPLAINT or s.in_hope[i]:
             continue
-        if i > 0 and s.role_of[i - 1] in (_NEG, _WEAKNEG):
+        if i > 0 and s.role_of[i - 1] in (_NEG, _WEAKNEG) and not (
+                tok in rl.only_when and s.items[i - 1][0] == "jangan"):
+            continue  # "jangan cuma pas bulan puasa" still complains
+        if tok in rl.bare_neutral and not _other_negative(s, i):
             continue
+        if tok in rl.only_when and (i == 0 or s.clause_of[i - 1] != s.clause_of[i]
+                                    or s.role_of[i - 1] == _PUNCT):
+            continue  # "Cuma kalau besok mau mencari, ..." opens a clause: no dismissal
         if tok in rl.complaint_needs_partner and not any(
             s.items[j][0] in rl.complaint_partners or s.role_of[j] == _COMPLAINT
             for j in range(s.n) if j != i and s.clause_of[j] == s.clause_of[i]
         ):
             continue
         s.extra.append((i, tok, weights.get(tok, -1.0), ["complaint"]))
+
+
+def _other_negative(s: _Scan, i: int) -> bool:
+    """Negative evidence besides the bare no-change marker at i, or a rhetorical question
+    just before it: "sama aja, masih ribut" and "aman? sama aja" complain, "sama aja" does not."""
+    if any(t.value < 0 and not s.in_hope[t.pos] for t in s.terms) or s.lack_values:
+        return True
+    if any(s.role_of[j] == _COMPLAINT and s.items[j][0] not in s.rl.bare_neutral
+           for j in range(s.n) if j != i):
+        return True
+    k = s.sentence_of[i]
+    return k > 0 and "question" in s.sentence_flags[k - 1] and "info_word" not in s.sentence_flags[k - 1]
 
 
 def _sarcasm_question_pass(s: _Scan) -> None:
@@ -766,6 +856,170 @@ def _sarcasm_question_pass(s: _Scan) -> None:
                 t.effects.append("ironic")
 
 
+def _conditional_pass(s: _Scan) -> None:
+    """A harm in a condition is a case, not a report: "kalau ada yang ribut, Pak RW panggil
+    dua-duanya" tells how harms are handled. Feelings keep their weight ("takut kalau ...")."""
+    rl = s.rl
+    starts = [i for i, (tok, _stem) in enumerate(s.items) if tok in rl.conditional]
+    if not starts:
+        return
+    for t in s.terms:
+        if t.value >= 0 or t.term in rl.affect or t.tag != "event":
+            continue
+        if any(i < t.pos and s.clause_of[i] == t.clause for i in starts):
+            t.value *= s.f("conditional_factor")
+            t.effects.append("conditional")
+
+
+def _exclusion_pass(s: _Scan) -> None:
+    """"Yang diundang hanya yang dekat dengan pengurus", "namun yang bicara hanya bapak-bapak":
+    a "yang ..." subject limited by "hanya"/"cuma" is a complaint about who is left out
+    (GUIDE S2), not a softener; "yang kurang cuma parkirnya" names the only flaw."""
+    rl = s.rl
+    for i, (tok, _stem) in enumerate(s.items):
+        if tok not in rl.exclusion:
+            continue
+        clause = s.clause_of[i]
+        start = next((k for k in range(max(0, i - 6), i) if s.clause_of[k] == clause), i)
+        if (s.items[start][0] == "yang" or (start + 1 < i and s.role_of[start] in (_CONTRAST, _CONCESSION)
+                                            and s.items[start + 1][0] == "yang")):
+            between = range(start, i)
+            if not any(s.items[j][0] in rl.exclusion_verbs for j in between):
+                continue  # who gets to take part: "diundang", "bicara", "bisa datang"
+            if not any(j in s.term_pos or s.role_of[j] in (_NEG, _WEAKNEG) for j in between):
+                # not "yang kurang cuma parkirnya": the only flaw, named by a weak negator
+                s.extra.append((i, "yang ... " + tok, s.f("exclusion_weight"), ["complaint", "exclusion"]))
+
+
+def _slang_intensifier_pass(s: _Scan) -> None:
+    """Negative words used as slang intensifiers right after praise: "seru parah", "keren gila"
+    intensify the praise and are not evidence of their own."""
+    by_pos = {t.pos: t for t in s.terms}
+    for t in s.terms:
+        prev = by_pos.get(t.pos - 1)
+        if (t.term in s.rl.post_intensifiers and prev is not None and prev.value > 0
+                and prev.clause == t.clause):
+            t.value = 0.0
+            t.effects.append("slang_intensifier")
+            prev.value *= s.f("intensifier_factor")
+            prev.effects.append("intensified")
+
+
+def _rhetorical_pass(s: _Scan) -> None:
+    """Rhetorical "gimana mau nyaman" denies the praise; "gimana ga liar" affirms the harm."""
+    rl = s.rl
+    for t in s.terms:
+        for j in range(max(0, t.pos - 3), t.pos - 1):
+            if (s.items[j][0] in rl.rhetorical_heads and s.items[j + 1][0] in rl.rhetorical_links
+                    and s.clause_of[j] == t.clause):
+                t.value = -abs(t.weight)
+                t.effects.append("rhetorical")
+                break
+
+
+def _faint_praise_pass(s: _Scan) -> None:
+    """Faint praise on its own is mildly positive: "Lumayan.", "lumayan buat jajan"
+    ("lumayan aman" is a softener of the term, handled by the term pass)."""
+    rl = s.rl
+    for i, (tok, _stem) in enumerate(s.items):
+        if tok not in rl.faint_praise or s.in_hope[i]:
+            continue
+        if i > 0 and s.role_of[i - 1] in (_NEG, _WEAKNEG):
+            continue
+        ahead = [j for j in range(i + 1, min(s.n, i + 4)) if s.clause_of[j] == s.clause_of[i]]
+        if any(j in s.term_pos for j in ahead):
+            continue
+        s.extra.append((i, tok, s.f("faint_praise_weight"), ["faint_praise"]))
+
+
+def _no_longer_pass(s: _Scan) -> None:
+    """A negated action with "lagi" has stopped: "gw ga ngerokok lagi", "dipalakin? kaga pernah
+    lagi". Not with a term in between (the negation pass has it), nor "ga bisa ... lagi"
+    (a loss) nor "tidak ada X lagi" (the lack pass decides: a missing thing or an absent harm)."""
+    rl = s.rl
+    for i in range(s.n):
+        if s.role_of[i] != _NEG or s.in_hope[i] or s.items[i][0] in ("tanpa", "bebas", "anti", "jangan"):
+            continue
+        if _ada_follows(s.items, i) or (i + 1 < s.n and s.items[i + 1][0] == "ada"):
+            continue
+        for j in range(i + 1, min(s.n, i + 5)):
+            tok = s.items[j][0]
+            if (s.clause_of[j] != s.clause_of[i] or s.role_of[j] == _PUNCT or j in s.term_pos
+                    or tok in rl.no_longer_blockers):
+                break
+            if tok == "lagi" and j > i + 1 or tok == "lagi" and s.items[i][0] == "tidak pernah":
+                s.extra.append((i, s.items[i][0] + " ... lagi", s.f("no_longer_weight"),
+                                ["no_longer"]))
+                break
+
+
+def _wish_pass(s: _Scan) -> None:
+    """A hope without a sentiment term is a wish (netral, "semoga ada ruang baca") unless it
+    asks for the present to go on ("semoga terus begini"); a hope that something stops
+    ("semoga warung tidak lagi menjual ...") voices a worry."""
+    rl = s.rl
+    s.hope_continues = any(s.in_hope[i] and tok in rl.hope_continue
+                           for i, (tok, _stem) in enumerate(s.items))
+    for i in range(s.n):
+        if not s.in_hope[i] or s.role_of[i] != _NEG or s.items[i][0] == "jangan":
+            continue
+        for j in range(i + 1, min(s.n, i + 4)):
+            if j in s.term_pos or not s.in_hope[j]:
+                break
+            if s.items[j][0] in ("lagi", "terjadi") or s.role_of[j] == _DECR_AFTER:
+                s.extra.append((i, s.items[i][0] + " ... lagi", s.f("hope_stop_weight"),
+                                ["hoped", "worry"]))
+                break
+
+
+def _dismissed_praise_pass(s: _Scan) -> None:
+    """Praise before a dismissive complaint in the same sentence is ironic: "wih hebat, razia
+    cuma pas ada kunjungan", "Bagus sekali ya, lampunya nyala cuma pas ada pejabat"."""
+    for i, _tok, _value, effects in s.extra:
+        if "complaint" not in effects:
+            continue
+        k = s.sentence_of[i]
+        if s.sentence_flags[k] & {"contrast", "concession"}:
+            continue
+        for t in s.terms:
+            if t.tag == "praise" and t.value > 0 and t.pos < i and s.sentence_of[t.pos] == k:
+                t.value = -t.value
+                t.effects.append("ironic")
+                s.sarcasm += 1
+
+
+def _past_present_pass(s: _Scan) -> None:
+    """Past vs present: "dulu tiap malem ada celurit, skrg nobar bareng": with no harm in the
+    present part, harms told about the past are overcome, and a bare "dulu ..., sekarang ..."
+    story is an improvement. Harms in the present ("dulu aman, sekarang ribut") keep the
+    contrast pass's weights."""
+    kinds = s.clause_kind
+    if "past" not in kinds or not any("present" in f for f in s.sentence_flags):
+        return
+    if any(tok in s.rl.continuation for tok, _stem in s.items):
+        return  # "dibacok tiga tahun lalu. Sampai sekarang dia gemetar": not over
+    past = [t for t in s.terms if kinds[t.clause] == "past"]
+    if any(t.value > 0 for t in past):
+        return
+    if any(t.value < 0 for t in s.terms if kinds[t.clause] != "past"):
+        return
+    if any(kinds[s.clause_of[i]] != "past" for i, _tok in s.lack_values):
+        return
+    if any(v < 0 and kinds[s.clause_of[i]] != "past" for i, _tok, v, _e in s.extra):
+        return
+    for t in past:
+        if t.value < 0:
+            t.value = -t.value * s.f("past_overcome_factor")
+            t.effects.append("overcome")
+    s.lack_values = [(i, tok) for i, tok in s.lack_values if kinds[s.clause_of[i]] != "past"]
+    if (not any(t.value > 0 for t in s.terms if kinds[t.clause] != "past")
+            and not any(v > 0 for _i, _t, v, _e in s.extra)):
+        now = next((i for i, (tok, _stem) in enumerate(s.items)
+                    if tok in s.rl.present and kinds[s.clause_of[i]] != "past"), None)
+        if now is not None:
+            s.extra.append((now, "dulu ... sekarang", s.f("past_present_base"), ["improved"]))
+
+
 # The passes in order; each reads what the earlier ones left in the scan.
 PASSES = (
     _structure_pass,
@@ -774,12 +1028,21 @@ PASSES = (
     _hope_scope_pass,
     _lack_pass,
     _term_pass,
+    _conditional_pass,
+    _slang_intensifier_pass,
+    _rhetorical_pass,
     _fear_pass,
     _irony_pass,
     _story_pass,
     _request_pass,
     _complaint_pass,
+    _exclusion_pass,
     _sarcasm_question_pass,
+    _dismissed_praise_pass,
+    _faint_praise_pass,
+    _no_longer_pass,
+    _wish_pass,
+    _past_present_pass,
 )
 
 
@@ -839,7 +1102,7 @@ def _aggregate(s: _Scan) -> LexiconResult:
         reasons.append({"term": tok, "weight": value, "effects": effects, "value": round(v, 3)})
     hope = any("hope" in f for f in s.sentence_flags)
     hope_asks = all("request" in f for f in s.sentence_flags if "hope" in f)
-    if hope and not hope_asks and not any(in_hope[t.pos] for t in s.terms):
+    if hope and not hope_asks and s.hope_continues and not any(in_hope[t.pos] for t in s.terms):
         base = raw["hope_base"] * hope_damp
         total += base
         pos_sum += base

@@ -47,6 +47,8 @@ class ModelConfig:
     char_max_features: int = 80_000
     char_min_df: int = 2
     lexicon_weight: float = 1.0
+    # Sigmoid-calibrated class probabilities (3-fold CalibratedClassifierCV); off by default.
+    calibrate: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -93,6 +95,10 @@ def build_pipeline(config: ModelConfig = ModelConfig()) -> Pipeline:
         transformer_weights={"text": 1.0, "lexicon": config.lexicon_weight},
     )
     classifier = LogisticRegression(C=config.C, class_weight=config.class_weight, max_iter=3000)
+    if config.calibrate:
+        from sklearn.calibration import CalibratedClassifierCV
+
+        classifier = CalibratedClassifierCV(classifier, method="sigmoid", cv=3)
     return Pipeline([("features", features), ("classify", classifier)])
 
 
