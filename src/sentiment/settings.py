@@ -49,6 +49,9 @@ ODK_PASSWORD_BLOCK = "sentiment-odk-password"
 
 DEFAULT_DB_URL = "sqlite:///warehouse.db"
 DEFAULT_SCORE_BATCH = 20_000
+# The default text scorer, chosen by the blind set (docs/nlp.md): the shipped model, which
+# also returns the lexicon's reasons beside its label. `--scorer lexicon` gives the rules alone.
+DEFAULT_SCORER = "model"
 MIN_KEY_BYTES = 16
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -210,7 +213,7 @@ def resolve_scorer(scorer: str | None, model_dir: str | Path | None) -> tuple[st
     the model scorer; asking for another scorer beside it is a one-line error."""
     if model_dir and scorer not in (None, "model"):
         raise SentimentError(f"--model {model_dir} needs the model scorer, not --scorer {scorer}")
-    return scorer or ("model" if model_dir else "lexicon"), Path(model_dir) if model_dir else None
+    return scorer or ("model" if model_dir else DEFAULT_SCORER), Path(model_dir) if model_dir else None
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ class Settings:
 
     db: str | None = None
     schemas: Path | None = None
-    scorer: str = "lexicon"
+    scorer: str = DEFAULT_SCORER
     model_dir: Path | None = None
     score_batch: int = DEFAULT_SCORE_BATCH
     dask_address: str | None = None

@@ -127,4 +127,5 @@ def test_settings_model_folder_implies_model_scorer(tmp_path):
 
     settings = Settings.resolve(model_dir=tmp_path, env={})
     assert (settings.scorer, settings.model_dir) == ("model", tmp_path)
-    assert Settings.resolve(env={}).scorer == "lexicon"
+    assert Settings.resolve(env={}).scorer == "model"  # the default, chosen by the blind set
+    assert Settings.resolve(scorer="lexicon", env={}).scorer == "lexicon"

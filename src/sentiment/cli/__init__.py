@@ -40,7 +40,7 @@ def _each_command() -> None:
 
 
 ScorerOption = Annotated[str | None, typer.Option(
-    help="Text scorer: lexicon or model (default lexicon; --model implies model).")]
+    help="Text scorer: model (default: the shipped model) or lexicon (the rules alone); --model DIR implies model.")]
 ModelOption = Annotated[Path | None, typer.Option("--model", help="Trained model folder (implies --scorer model).")]
 MaxFileOption = Annotated[int | None, typer.Option(
     "--max-file-mb", help="Largest export file accepted, in MB (default: programme.yaml "

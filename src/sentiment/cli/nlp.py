@@ -95,7 +95,7 @@ def topic_report(gold: list[list[str]], pred: list[list[str]], codes: list[str])
 InputOption = Annotated[Path, typer.Option("--input", "-i", help="CSV file with the answers.")]
 TextColumn = Annotated[str, typer.Option("--text-column", help="Column holding the text.")]
 ScorerOption = Annotated[str | None, typer.Option(
-    "--scorer", help="lexicon or model (default lexicon; --model implies model).")]
+    "--scorer", help="model (default: the shipped model) or lexicon (the rules alone); --model DIR implies model.")]
 ModelOption = Annotated[Path | None, typer.Option(
     "--model", help="Trained model folder (implies --scorer model).")]
 

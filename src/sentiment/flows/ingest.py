@@ -99,7 +99,7 @@ def task_runner(address: str | None) -> TaskRunner:
     return ThreadPoolTaskRunner()
 
 
-def flow_settings(db_url: str | None, scorer: str, score_batch: int | None = None,
+def flow_settings(db_url: str | None, scorer: str | None, score_batch: int | None = None,
                   model_dir: str | None = None, schemas: str | None = None) -> Settings:
     """The run's settings, resolved in the flow's own process: parameters carry only what a
     person wrote (never a password); the environment and Secret blocks supply the rest."""
@@ -109,7 +109,7 @@ def flow_settings(db_url: str | None, scorer: str, score_batch: int | None = Non
 
 @flow(name="ingest-surveys", task_runner=task_runner(Settings.resolve().dask_address))
 def ingest_surveys(source: str = "examples/exports", db_url: str | None = None,
-                   scorer: str = "lexicon", inbox: bool = False, run_index: bool = False,
+                   scorer: str | None = None, inbox: bool = False, run_index: bool = False,
                    score_batch: int | None = None, model_dir: str | None = None,
                    schemas: str | None = None) -> list[dict]:
     """Ingest every export under `source` into the warehouse, one transaction per file.

@@ -22,7 +22,7 @@ quiet_telemetry()
 
 @flow(name="pull-surveys")
 def pull_surveys(sources: list[dict[str, Any]] | None = None, db_url: str | None = None,
-                 scorer: str = "lexicon", full: bool = False, run_index: bool = True,
+                 scorer: str | None = None, full: bool = False, run_index: bool = True,
                  schemas: str | None = None) -> list[dict[str, Any]]:
     """Pull every source (default: `sources:` in programme.yaml), one after another.
 
