@@ -60,3 +60,88 @@ def test_every_answer_gets_one_to_three_codes_from_the_codebook():
     frame = score_texts(texts)
     assert all(set(t.split("|")) <= CODES for t in frame["topics"])
     assert all(isinstance(json.loads(s), dict) for s in frame["topic_scores"])
+
+
+def _book(**extra):
+    """A three-code codebook: the selection rules on tiny data, apart from the programme's."""
+    from sentiment.nlp.topics import build_codebook
+
+    raw = {
+        "fallback": "umum",
+        "selection": {"max_codes": 3, "primary_min": 0.9, "min_score": 2.0, "min_share": 0.75,
+                      "priority": ["narkoba", "fasilitas"]},
+        "codes": {
+            "umum": {"terms": ["aman", "maling"], "weak_terms": ["malam"]},
+            "narkoba": {"terms": ["mabuk", "ngelem"]},
+            "fasilitas": {"terms": ["lampu", "cctv", "lapangan"]},
+        },
+    }
+    for key, value in extra.items():
+        raw[key] = value
+    return build_codebook(raw)
+
+
+def _codes(text, book):
+    from sentiment.nlp.pipeline import prepare
+    from sentiment.nlp.topics import assign_prepared
+
+    return assign_prepared(prepare(text), book)[0]
+
+
+def test_ties_go_to_the_code_named_first_in_priority_not_to_the_codebook_order():
+    book = _book()
+    assert _codes("maling dan orang mabuk", book) == ["narkoba"]
+    assert _codes("maling di dekat lampu", book) == ["fasilitas"]
+
+
+def test_a_further_code_needs_strong_evidence_of_its_own():
+    book = _book()
+    assert _codes("lampu dan cctv mati, ada yang mabuk", book) == ["fasilitas"]
+    assert _codes("lampu dan cctv mati, ada yang mabuk dan ngelem", book) == ["narkoba", "fasilitas"]
+
+
+def test_answers_with_only_weak_words_or_only_punctuation_get_the_fallback():
+    book = _book()
+    assert _codes("malam malam begini", book) == ["umum"]
+    assert _codes("-", book) == ["umum"]
+    assert _codes("...", book) == ["umum"]
+
+
+def test_attribution_cue_gives_the_credited_intervention_priority():
+    attribution = {"window": 4, "bonus": 1.0, "cues": ["sejak", "berkat", "gara-gara"],
+                   "outcomes": ["umum"]}
+    plain, cued = _book(), _book(attribution=attribution)
+    text = "motor aman, maling tidak ada lagi sejak ada cctv"
+    assert _codes(text, plain) == ["umum"]
+    assert _codes(text, cued) == ["fasilitas", "umum"]  # the outcome stays, second
+    assert _codes("berkat lampu baru, jalan aman", cued) == ["fasilitas"]
+    # an outcome code is never credited: the cue looks on to the next intervention term
+    assert _codes("gara-gara maling, warga pasang cctv", cued)[0] == "fasilitas"
+    # a term far after the cue is not the credited intervention (ties here go to `umum`)
+    umum_first = {"primary_min": 0.9, "min_score": 2.0, "min_share": 0.75, "priority": ["umum"]}
+    book = _book(attribution=attribution, selection=umum_first)
+    assert _codes("sejak ada lampu, aman", book) == ["fasilitas"]
+    assert _codes("sejak itu warga di sini makin sering bilang aman, lampu", book) == ["umum"]
+
+
+def test_codebook_rejects_unknown_codes_in_priority_and_outcomes():
+    from sentiment.errors import SentimentError
+
+    with pytest.raises(SentimentError, match="priority"):
+        _book(selection={"priority": ["nope"]})
+    with pytest.raises(SentimentError, match="outcomes"):
+        _book(attribution={"outcomes": ["nope"]})
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("Sejak ada CCTV di mulut gang, motor tidak pernah hilang lagi.", "fasilitas_infrastruktur"),
+        ("sejak ikut silat gw ga pernah ikut tawuran lagi", "kegiatan_pemuda"),
+        ("masih banyak yg judol di pos ronda", "narkoba_miras"),
+        ("-", "keamanan_lingkungan"),
+    ],
+)
+def test_programme_codebook_puts_the_primary_code_first(text, first):
+    frame = score_texts([text])
+    assert frame["topics"][0].split("|")[0] == first
