@@ -1,8 +1,9 @@
 """Multi-label topic coding from the codebook (schemas/topics.yaml): seed terms on stems and phrases.
 
-Passes over one scan of the answer: seed terms (`_scan`), attribution cues that give the
-credited intervention priority (`_attribution_pass`), then the selection (`select_codes`):
-primary code first, the fallback for answers without topical content.
+Passes over one scan of the answer: seed terms (`_scan`, where a place named after a locative
+word is a setting and weighs as a weak term), attribution cues that give the credited
+intervention priority (`_attribution_pass`), then the selection (`select_codes`): primary
+code first, the fallback for answers without topical content.
 """
 
 from __future__ import annotations
@@ -50,12 +51,15 @@ class Codebook:
     order: dict[str, int]
     # tie order of the selection: `selection.priority` first, then the codebook's order
     priority: dict[str, int] = field(default_factory=dict)
-    # a primary code needs this score (one strong term); below it the answer gets the fallback
+    # a primary code needs this score (one strong or two weak terms); below it: the fallback
     primary_min: float = 0.0
     attribution_window: int = 0
     attribution_bonus: float = 0.0
     # outcome codes (fights, safety): never credited as the intervention
     attribution_outcomes: frozenset[str] = frozenset()
+    # place terms (surface and stem keys) and the locative words that make them a setting
+    places: frozenset[tuple[str, ...]] = frozenset()
+    setting_words: frozenset[str] = frozenset()
     # token → `_token_entry`: most tokens match nothing, one lookup tells
     token_memo: dict[str, tuple] = field(default_factory=dict)
     # first word → second words of the multi-word terms (a phrase lookup only when it can hit)
@@ -97,6 +101,16 @@ def build_codebook(raw: dict[str, Any]) -> Codebook:
         for phrase in phrases or []:
             prepared = prepare(str(phrase))
             _add(surface, tuple(t for t in prepared.tokens if is_word(t)), marker, 0.0)
+    setting = raw.get("setting") or {}
+    places: set[tuple[str, ...]] = set()
+    for term in setting.get("places") or []:
+        exact = str(term).startswith("=")
+        prepared = prepare(str(term).lstrip("="))
+        words = [(t, s) for t, s in zip(prepared.tokens, prepared.stems, strict=True) if is_word(t)]
+        places.add(tuple(t for t, _ in words))
+        if not exact:
+            places.add(tuple(s for _, s in words))
+    setting_words = {t for word in setting.get("before") or [] for t in prepare(str(word)).tokens}
     selection = raw.get("selection") or {}
     fallback = str(raw.get("fallback") or next(iter(codes)))
     if fallback not in codes:
@@ -128,6 +142,8 @@ def build_codebook(raw: dict[str, Any]) -> Codebook:
         attribution_window=int(attribution.get("window", 0)),
         attribution_bonus=float(attribution.get("bonus", 0.0)),
         attribution_outcomes=outcomes,
+        places=frozenset(places),
+        setting_words=frozenset(setting_words),
     )
     for index, follow in ((surface, book.surface_next), (stems, book.stem_next)):
         pairs: dict[str, set[str]] = {}
@@ -232,11 +248,15 @@ def _scan(pairs: list[tuple[str, str]], book: Codebook) -> _Scan:
         if key in seen:
             continue
         seen.add(key)
+        # "di balai", "ke masjid", "dekat halte": the place is where, not what (a setting)
+        setting = start > 0 and key in book.places and pairs[start - 1][0] in book.setting_words
         strong: list[str] = []
         for code, weight in hit.items():
             if not code or code == _CUE:
                 continue  # an ignored filler phrase
-            if weight < 1.0:
+            if setting:
+                weak[code] = weak.get(code, 0.0) + min(weight, WEAK_WEIGHT)
+            elif weight < 1.0:
                 weak[code] = weak.get(code, 0.0) + weight
             else:
                 totals[code] = totals.get(code, 0.0) + weight
@@ -276,7 +296,7 @@ def _attribution_pass(scan: _Scan, book: Codebook) -> dict[str, float]:
 def select_codes(totals: dict[str, float], book: Codebook | None = None) -> list[str]:
     """Primary code first (highest score, ties by `selection.priority`); further codes up to
     `max_codes` with at least `min_score` and `min_share` of the primary's score. Answers
-    whose best code scores below `primary_min` (only weak, generic words, or nothing) get the
+    whose best code scores below `primary_min` (a single weak word, or nothing) get the
     fallback."""
     book = book or codebook()
     if not totals:
