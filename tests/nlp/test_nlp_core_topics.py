@@ -154,6 +154,11 @@ def test_codebook_rejects_unknown_codes_in_priority_and_outcomes():
         ("Sejak ada CCTV di mulut gang, motor tidak pernah hilang lagi.", "fasilitas_infrastruktur"),
         ("sejak ikut silat gw ga pernah ikut tawuran lagi", "kegiatan_pemuda"),
         ("masih banyak yg judol di pos ronda", "narkoba_miras"),
+        # a school level says the child's age; the fight is the subject
+        ("anak saya dibacok waktu masih SMP", "tawuran_kekerasan"),
+        # who is named (a son, a mother) is not the topic
+        ("anak saya ketagihan judol, ibunya nangis", "narkoba_miras"),
+        ("kerja di bengkel hasil pelatihan karang taruna", "kegiatan_pemuda"),
         ("-", "keamanan_lingkungan"),
     ],
 )
