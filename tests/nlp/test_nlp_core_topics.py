@@ -159,6 +159,10 @@ def test_codebook_rejects_unknown_codes_in_priority_and_outcomes():
         # who is named (a son, a mother) is not the topic
         ("anak saya ketagihan judol, ibunya nangis", "narkoba_miras"),
         ("kerja di bengkel hasil pelatihan karang taruna", "kegiatan_pemuda"),
+        # nyokap/bokap normalise to ibu/bapak: bapak-bapak on patrol is a patrol answer
+        ("bapak-bapak dan ibu-ibu sekarang ikut ronda", "patroli_polisi"),
+        # ngompori is matched as written, not by its stem "panas" (heat)
+        ("siang panas banget, lampu jalan mati", "fasilitas_infrastruktur"),
         ("-", "keamanan_lingkungan"),
     ],
 )
