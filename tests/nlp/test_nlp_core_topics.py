@@ -161,8 +161,9 @@ def test_codebook_rejects_unknown_codes_in_priority_and_outcomes():
         ("kerja di bengkel hasil pelatihan karang taruna", "kegiatan_pemuda"),
         # nyokap/bokap normalise to ibu/bapak: bapak-bapak on patrol is a patrol answer
         ("bapak-bapak dan ibu-ibu sekarang ikut ronda", "patroli_polisi"),
-        # ngompori is matched as written, not by its stem "panas" (heat)
-        ("siang panas banget, lampu jalan mati", "fasilitas_infrastruktur"),
+        # ngompori is matched as written, not by its stem "panas" (a heated mood, the weather)
+        ("lampu jalan mati, suasana memanas", "fasilitas_infrastruktur"),
+        ("tiap malem ada yg ngompori", "media_sosial_provokasi"),
         ("-", "keamanan_lingkungan"),
     ],
 )
