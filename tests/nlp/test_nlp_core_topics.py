@@ -164,6 +164,9 @@ def test_codebook_rejects_unknown_codes_in_priority_and_outcomes():
         # ngompori is matched as written, not by its stem "panas" (a heated mood, the weather)
         ("lampu jalan mati, suasana memanas", "fasilitas_infrastruktur"),
         ("tiap malem ada yg ngompori", "media_sosial_provokasi"),
+        # diperbaiki is matched as written: "baik" (good) is not a repair
+        ("tetangga saya orangnya baik", "hubungan_antarwarga"),
+        ("Dengan hormat, mohon penerangan di gang kami ditambah", "fasilitas_infrastruktur"),
         ("-", "keamanan_lingkungan"),
     ],
 )
