@@ -167,6 +167,9 @@ def test_codebook_rejects_unknown_codes_in_priority_and_outcomes():
         # diperbaiki is matched as written: "baik" (good) is not a repair
         ("tetangga saya orangnya baik", "hubungan_antarwarga"),
         ("Dengan hormat, mohon penerangan di gang kami ditambah", "fasilitas_infrastruktur"),
+        # GUIDE T5: hanging out late is youth activity; being allowed out is the family
+        ("anak2 nongkrong sampe subuh di jembatan", "kegiatan_pemuda"),
+        ("gw jarang dibolehin keluar malem", "keluarga_pengasuhan"),
         ("-", "keamanan_lingkungan"),
     ],
 )
