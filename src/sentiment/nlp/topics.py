@@ -1,4 +1,10 @@
-"""Multi-label topic coding from the codebook (schemas/topics.yaml): seed terms on stems and phrases."""
+"""Multi-label topic coding from the codebook (schemas/topics.yaml): seed terms on stems and phrases.
+
+Passes over one scan of the answer: seed terms (`_scan`, where a place named after a locative
+word is a setting and weighs as a weak term), attribution cues that give the credited
+intervention priority (`_attribution_pass`), then the selection (`select_codes`): primary
+code first, the fallback for answers without topical content.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,8 @@ WEAK_WEIGHT = 0.35
 # Weak terms alone never add a second code: their sum per code stays below `min_score`.
 WEAK_CAP = 0.7
 _MAX_N = 3
+# Markers in the surface index for phrases that are not seed terms ("" is an ignored filler).
+_CUE = "~cue"
 
 
 def codebook_path() -> Path:
@@ -41,6 +49,17 @@ class Codebook:
     surface_heads: frozenset[str]
     stem_heads: frozenset[str]
     order: dict[str, int]
+    # tie order of the selection: `selection.priority` first, then the codebook's order
+    priority: dict[str, int] = field(default_factory=dict)
+    # a primary code needs this score (one strong or two weak terms); below it: the fallback
+    primary_min: float = 0.0
+    attribution_window: int = 0
+    attribution_bonus: float = 0.0
+    # outcome codes (fights, safety): never credited as the intervention
+    attribution_outcomes: frozenset[str] = frozenset()
+    # place terms (surface and stem keys) and the locative words that make them a setting
+    places: frozenset[tuple[str, ...]] = frozenset()
+    setting_words: frozenset[str] = frozenset()
     # token → `_token_entry`: most tokens match nothing, one lookup tells
     token_memo: dict[str, tuple] = field(default_factory=dict)
     # first word → second words of the multi-word terms (a phrase lookup only when it can hit)
@@ -77,13 +96,34 @@ def build_codebook(raw: dict[str, Any]) -> Codebook:
                 _add(surface, tuple(t for t, _ in words), code, weight)
                 if not exact:
                     _add(stems, tuple(s for _, s in words), code, weight)
-    for phrase in raw.get("ignore") or []:
-        prepared = prepare(str(phrase))
-        _add(surface, tuple(t for t in prepared.tokens if is_word(t)), "", 0.0)
+    attribution = raw.get("attribution") or {}
+    for marker, phrases in (("", raw.get("ignore")), (_CUE, attribution.get("cues"))):
+        for phrase in phrases or []:
+            prepared = prepare(str(phrase))
+            _add(surface, tuple(t for t in prepared.tokens if is_word(t)), marker, 0.0)
+    setting = raw.get("setting") or {}
+    places: set[tuple[str, ...]] = set()
+    for term in setting.get("places") or []:
+        exact = str(term).startswith("=")
+        prepared = prepare(str(term).lstrip("="))
+        words = [(t, s) for t, s in zip(prepared.tokens, prepared.stems, strict=True) if is_word(t)]
+        places.add(tuple(t for t, _ in words))
+        if not exact:
+            places.add(tuple(s for _, s in words))
+    setting_words = {t for word in setting.get("before") or [] for t in prepare(str(word)).tokens}
     selection = raw.get("selection") or {}
     fallback = str(raw.get("fallback") or next(iter(codes)))
     if fallback not in codes:
         raise SentimentError(f"topics codebook: fallback {fallback!r} is not a code")
+    priority = [str(c) for c in selection.get("priority") or []]
+    unknown = sorted(set(priority) - set(codes))
+    if unknown:
+        raise SentimentError(f"topics codebook: selection.priority names unknown codes {unknown}")
+    tie_order = priority + [c for c in codes if c not in priority]
+    outcomes = frozenset(str(c) for c in attribution.get("outcomes") or [])
+    if outcomes - set(codes):
+        raise SentimentError(f"topics codebook: attribution.outcomes names unknown codes "
+                             f"{sorted(outcomes - set(codes))}")
     book = Codebook(
         codes=tuple(codes),
         labels=labels,
@@ -97,6 +137,13 @@ def build_codebook(raw: dict[str, Any]) -> Codebook:
         surface_heads=frozenset(k[0] for k in surface if len(k) > 1),
         stem_heads=frozenset(k[0] for k in stems if len(k) > 1),
         order={code: i for i, code in enumerate(codes)},
+        priority={code: i for i, code in enumerate(tie_order)},
+        primary_min=float(selection.get("primary_min", 0.0)),
+        attribution_window=int(attribution.get("window", 0)),
+        attribution_bonus=float(attribution.get("bonus", 0.0)),
+        attribution_outcomes=outcomes,
+        places=frozenset(places),
+        setting_words=frozenset(setting_words),
     )
     for index, follow in ((surface, book.surface_next), (stems, book.stem_next)):
         pairs: dict[str, set[str]] = {}
@@ -144,12 +191,27 @@ def raw_topic_scores(prepared: Prepared, book: Codebook | None = None) -> dict[s
     return _raw_scores(_word_pairs(prepared), book or codebook())
 
 
+@dataclass
+class _Scan:
+    """What one pass over an answer's words found: seed-term totals per code, where each
+    strong term starts (and its codes), and where each attribution cue ends."""
+
+    totals: dict[str, float]
+    strong: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    cue_ends: list[int] = field(default_factory=list)
+
+
 def _raw_scores(pairs: list[tuple[str, str]], book: Codebook) -> dict[str, float]:
+    return _scan(pairs, book).totals
+
+
+def _scan(pairs: list[tuple[str, str]], book: Codebook) -> _Scan:
     surface_get, stems_get = book.surface.get, book.stems.get
     memo_get = book.token_memo.get
     seen: set[tuple[str, ...]] = set()
     totals: dict[str, float] = {}
     weak: dict[str, float] = {}
+    scan = _Scan(totals)
     i, n = 0, len(pairs)
     while i < n:
         tok, st = pairs[i]
@@ -177,30 +239,73 @@ def _raw_scores(pairs: list[tuple[str, str]], book: Codebook) -> dict[str, float
         elif hit is None:
             i += 1
             continue
+        start = i
         i += size
-        if hit is None or key in seen:
+        if hit is None:
+            continue
+        if _CUE in hit:
+            scan.cue_ends.append(i)  # every cue counts, also a repeated one
+        if key in seen:
             continue
         seen.add(key)
+        # "di balai", "ke masjid", "dekat halte": the place is where, not what (a setting)
+        setting = start > 0 and key in book.places and pairs[start - 1][0] in book.setting_words
+        strong: list[str] = []
         for code, weight in hit.items():
-            if not code:
+            if not code or code == _CUE:
                 continue  # an ignored filler phrase
-            if weight < 1.0:
+            if setting:
+                weak[code] = weak.get(code, 0.0) + min(weight, WEAK_WEIGHT)
+            elif weight < 1.0:
                 weak[code] = weak.get(code, 0.0) + weight
             else:
                 totals[code] = totals.get(code, 0.0) + weight
+                strong.append(code)
+        if strong:
+            scan.strong.append((start, tuple(strong)))
     for code, value in weak.items():
         totals[code] = totals.get(code, 0.0) + min(value, WEAK_CAP)
-    return totals
+    return scan
+
+
+def _attribution_pass(scan: _Scan, book: Codebook) -> dict[str, float]:
+    """GUIDE T2: "sejak ada futsal…", "setelah lampunya diganti…", "berkat pos ronda…": the
+    first strong term of an intervention code within `window` words after a cue names the
+    credited intervention; its codes get `bonus`, so the intervention outranks the outcome
+    it is credited with. Outcome codes (fights, safety) are never credited ("gara-gara
+    ribut" names a cause, not an intervention)."""
+    totals = scan.totals
+    if not scan.cue_ends or not book.attribution_bonus:
+        return totals
+    boosted = dict(totals)
+    outcomes = book.attribution_outcomes
+    for end in scan.cue_ends:
+        for start, codes in scan.strong:
+            if start < end:
+                continue
+            if start >= end + book.attribution_window:
+                break
+            credited = [code for code in codes if code not in outcomes]
+            if credited:
+                for code in credited:
+                    boosted[code] += book.attribution_bonus
+                break
+    return boosted
 
 
 def select_codes(totals: dict[str, float], book: Codebook | None = None) -> list[str]:
-    """Best code always; up to `max_codes` with enough score and share of the best."""
+    """Primary code first (highest score, ties by `selection.priority`); further codes up to
+    `max_codes` with at least `min_score` and `min_share` of the primary's score. Answers
+    whose best code scores below `primary_min` (a single weak word, or nothing) get the
+    fallback."""
     book = book or codebook()
     if not totals:
         return [book.fallback]
-    order = book.order
-    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+    priority = book.priority
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], priority[kv[0]]))
     best = ranked[0][1]
+    if best < book.primary_min:
+        return [book.fallback]
     chosen = [ranked[0][0]]
     for code, value in ranked[1:]:
         if len(chosen) >= book.max_codes:
@@ -230,10 +335,11 @@ def assign_prepared(
     """Codes for one prepared answer and a score in [0, 1] per matched code."""
     book = book or codebook()
     pairs = _word_pairs(prepared)
-    if not pairs:
-        return [], {}  # only punctuation or emoji ("-", "..."): nothing to code
-    totals = _raw_scores(pairs, book)
-    chosen = select_codes(totals, book)
+    if not pairs:  # only punctuation or emoji ("-", "..."): no content, GUIDE T8
+        return [book.fallback], {book.fallback: 0.0}
+    scan = _scan(pairs, book)
+    totals = scan.totals
+    chosen = select_codes(_attribution_pass(scan, book), book)
     scores = {
         code: _SHARES.get(value) or _share(value)
         for code, value in sorted(totals.items(), key=_by_value)
