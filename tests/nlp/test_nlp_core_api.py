@@ -44,7 +44,11 @@ def test_unknown_scorer_and_missing_model_are_user_errors(tmp_path):
 def test_parallel_workers_give_the_same_rows():
     base = ["gw gak ngerasa aman klo lewat jembatan malem2", "semoga gak ada tawuran lagi",
             "lampu jalan mati", None, "karang taruna seru", "tawuran karena saling ejek"]
-    texts = [f"{t} {i % 7}" if t else t for i, t in enumerate(base * 400)]
-    serial = score_texts(texts, workers=1)
-    parallel = score_texts(texts, workers=2)
-    pd.testing.assert_frame_equal(serial, parallel)
+    texts = [f"{t} {i}" if t else t for i, t in enumerate(base * 440)]
+    from sentiment.nlp import _distinct, _worker_count
+
+    assert _worker_count(2, len(_distinct(texts)[0])) == 2  # the answers do reach 2 workers
+    for scorer in ("lexicon", "model"):  # the model predicts inside the workers too
+        serial = score_texts(texts, scorer=scorer, workers=1)
+        parallel = score_texts(texts, scorer=scorer, workers=2)
+        pd.testing.assert_frame_equal(serial, parallel)

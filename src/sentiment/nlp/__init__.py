@@ -283,11 +283,21 @@ def _rule_rows(items: list[object], model_inputs: bool = False) -> tuple[list, .
     return sentiments, scores, topics, topic_scores, reasons
 
 
+# The model the forked workers predict with (set by the parent just before it forks them:
+# children inherit it, nothing is pickled). None: the workers give rule rows only.
+_WORKER_MODEL = None
+
+
 def _rule_rows_worker(job: tuple[list[object], bool]) -> tuple[tuple, dict[str, str]]:
-    """Child-process job: the rows plus the stems it had to compute (the parent saves them)."""
+    """Child-process job: the rows plus the stems it had to compute (the parent saves them).
+    With a worker model, two more columns: the model's labels and scores of the chunk."""
     from sentiment.nlp.stem import default_cache
 
-    rows = _rule_rows(*job)
+    items, model_inputs = job
+    rows = _rule_rows(items, model_inputs)
+    if _WORKER_MODEL is not None and model_inputs:
+        labels, scores, _ = _model_sentiment(_WORKER_MODEL, [str(t) for t in items], rows[5], rows[6])
+        rows = (*rows, list(labels), list(scores))
     return rows, default_cache().take_new()
 
 
@@ -318,8 +328,14 @@ def _fork_context():  # -> multiprocessing context or None
     return multiprocessing.get_context("fork")
 
 
-def _parallel_rule_rows(items: list[object], workers: int, model_inputs: bool = False) -> tuple[list, ...]:
-    """Split the answers over `workers` forked processes; new stems come back to this one."""
+def _parallel_rule_rows(items: list[object], workers: int, model_inputs: bool = False,
+                        model=None) -> tuple[list, ...]:
+    """Split the answers over `workers` forked processes; new stems come back to this one.
+
+    With `model` (and `model_inputs`), the workers also predict their chunk with it and the
+    result has two more columns (labels, scores); without a fork it has not.
+    """
+    global _WORKER_MODEL
     from concurrent.futures import ProcessPoolExecutor
 
     from sentiment.nlp.stem import default_cache
@@ -331,8 +347,12 @@ def _parallel_rule_rows(items: list[object], workers: int, model_inputs: bool = 
     _rule_rows(items[:1], model_inputs)
     size = -(-len(items) // workers)
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-        parts = list(pool.map(_rule_rows_worker, [(c, model_inputs) for c in chunks]))
+    _WORKER_MODEL = model
+    try:
+        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
+            parts = list(pool.map(_rule_rows_worker, [(c, model_inputs) for c in chunks]))
+    finally:
+        _WORKER_MODEL = None
     cache = default_cache()
     merged: tuple[list, ...] = tuple([] for _ in parts[0][0])
     for rows, new_stems in parts:
@@ -389,16 +409,18 @@ def score_texts(
         distinct = [full_distinct[i] for i in keep]
     with_model = model is not None and bool(distinct)
     count = _worker_count(workers, len(distinct))
-    if count > 1:
-        columns = _parallel_rule_rows(distinct, count, with_model)
+    if count > 1:  # the workers also predict with the model when there is one
+        columns = _parallel_rule_rows(distinct, count, with_model, model if with_model else None)
     else:
         columns = _rule_rows(distinct, with_model)
     sentiments, score_list, topics, topic_scores, reasons = columns[:5]
     scores = np.asarray(score_list, dtype=float)
     version = lexicon_version()
     if model is not None:
-        version = str(getattr(model, "version", None) or "model")
-    if with_model:
+        version = str(getattr(model, "version", None) or getattr(model, "model_version", "model"))
+    if with_model and len(columns) > 7:
+        sentiments, scores = list(columns[7]), np.asarray(columns[8], dtype=float)
+    elif with_model:
         labels, model_scores, version = _model_sentiment(model, distinct, columns[5], columns[6])
         sentiments, scores = list(labels), model_scores
     _save_stems()
