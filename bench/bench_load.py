@@ -82,7 +82,7 @@ def pg_url() -> tuple[str, sa.Engine, str] | None:
     return f"{base}{sep}options=-csearch_path%3D{schema}", admin, schema
 
 
-def run(url: str, raw: RawBatch, protected: pd.DataFrame, label: str) -> None:
+def run(url: str, raw: RawBatch, protected: pd.DataFrame, label: str) -> float:
     engine = db.prepare(url, key_fingerprint(KEY))
     texts = scored_texts(protected, raw)
     batch = LoadBatch(source_file="bench.csv", sha256=uuid.uuid4().hex * 2, source_format="kobo_csv",
@@ -100,6 +100,46 @@ def run(url: str, raw: RawBatch, protected: pd.DataFrame, label: str) -> None:
           f"{summary.answers / seconds:>9.0f} answers/s  {rows / seconds:>9.0f} rows/s  "
           f"({summary.answers} answers, {summary.texts} texts)  peak RSS {peak / 2**20:.0f} MiB")
     engine.dispose()
+    return seconds
+
+
+# Tables the load writes, parents first; the raw baseline copies their rows as loaded.
+RAW_TABLES = ("dim_respondent", "fact_response", "fact_answer", "fact_extra", "fact_text",
+              "fact_text_score")
+
+
+def raw_copy_upsert(url: str, load_seconds: float) -> None:
+    """The same rows through a plain COPY into a staging table and one INSERT … ON CONFLICT DO
+    NOTHING per table, into copies of the tables with their keys and indexes but no foreign
+    keys, in one transaction: the ceiling the load is compared with (issue: ≥ 80 %)."""
+    engine = sa.create_engine(url)
+    raw_conn = engine.raw_connection()
+    try:
+        dumps: dict[str, bytes] = {}
+        with raw_conn.cursor() as cur:
+            for table in RAW_TABLES:
+                with cur.copy(f"COPY (SELECT * FROM {table}) TO STDOUT") as copy:
+                    dumps[table] = b"".join(bytes(block) for block in copy)
+                cur.execute(f"CREATE TABLE raw_{table} (LIKE {table} INCLUDING DEFAULTS "
+                            "INCLUDING CONSTRAINTS INCLUDING INDEXES)")
+        raw_conn.commit()
+        rows = 0
+        start = time.perf_counter()
+        with raw_conn.cursor() as cur:
+            for table, data in dumps.items():
+                cur.execute(f"CREATE TEMPORARY TABLE stage_{table} (LIKE {table}) ON COMMIT DROP")
+                with cur.copy(f"COPY stage_{table} FROM STDIN") as copy:
+                    copy.write(data)
+                cur.execute(f"INSERT INTO raw_{table} SELECT * FROM stage_{table} ON CONFLICT DO NOTHING")
+                rows += cur.rowcount
+        raw_conn.commit()
+        seconds = time.perf_counter() - start
+    finally:
+        raw_conn.close()
+        engine.dispose()
+    print(f"{'raw COPY':<10} {rows:>7} rows       {seconds:6.2f} s  {rows / seconds:>9.0f} rows/s "
+          f"(COPY to staging + INSERT … ON CONFLICT, no foreign keys): the load runs at "
+          f"{seconds / load_seconds:.0%} of this rate")
 
 
 def main(sizes: list[int]) -> None:
@@ -114,7 +154,7 @@ def main(sizes: list[int]) -> None:
         if pg is not None:
             url, admin, schema = pg
             try:
-                run(url, raw, protected, "postgresql")
+                raw_copy_upsert(url, run(url, raw, protected, "postgresql"))
             finally:
                 db.get_engine(url).dispose()
                 with admin.begin() as conn:
