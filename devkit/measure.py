@@ -29,8 +29,13 @@ from sentiment.nlp.train import (
 )
 
 
+def _id_hash(text: str) -> int:
+    """A fixed hash of an id (or seed), for splits that never change between runs."""
+    return int(hashlib.sha1(text.encode()).hexdigest(), 16)
+
+
 def _held_out(seed_id: str, fold: int, folds: int = 5) -> bool:
-    return int(hashlib.sha1(seed_id.encode()).hexdigest(), 16) % folds == fold
+    return _id_hash(seed_id) % folds == fold
 
 
 def template_split(fold: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,14 +70,19 @@ def dev_split(path: Path = DEV) -> dict[str, pd.DataFrame]:
     """The development set in two fixed parts by a hash of the id: 'tune' (about 2/3: read
     its misses, change rules) and 'check' (about 1/3: figures only, never read its misses)."""
     rows = pd.read_csv(path, dtype=str, keep_default_na=False)
-    check = rows["id"].map(lambda i: int(hashlib.sha1(i.encode()).hexdigest(), 16) % 3 == 0)
+    check = rows["id"].map(is_check)
     return {"tune": rows[~check].reset_index(drop=True), "check": rows[check].reset_index(drop=True)}
+
+
+def is_check(row_id: str) -> bool:
+    """Whether a development row is in the 'check' part (figures only)."""
+    return _id_hash(row_id) % 3 == 0
 
 
 def dev_fold(row_id: str, folds: int) -> int:
     """The cross-validation fold of a development row: a fixed hash of its id (independent
     of the tune/check split, which uses the same hash modulo 3)."""
-    return int(hashlib.sha1(row_id.encode()).hexdigest(), 16) % folds
+    return _id_hash(row_id) % folds
 
 
 def dev_cross_validated(path: Path = DEV, folds: int = 5, config: ModelConfig | None = None,
@@ -90,7 +100,7 @@ def dev_cross_validated(path: Path = DEV, folds: int = 5, config: ModelConfig | 
     rows = pd.read_csv(path, dtype=str, keep_default_na=False)
     rows = rows[rows["language"].eq("id")].reset_index(drop=True)
     fold = rows["id"].map(lambda i: dev_fold(i, folds))
-    check = rows["id"].map(lambda i: int(hashlib.sha1(i.encode()).hexdigest(), 16) % 3 == 0)
+    check = rows["id"].map(is_check)
     pred = pd.Series([""] * len(rows), dtype=object)
     proba = np.zeros((len(rows), len(LABELS)))
     for k in range(folds):

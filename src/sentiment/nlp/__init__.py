@@ -160,8 +160,11 @@ def _model_sentiment(
         result = (frame["sentiment"].to_numpy(dtype=object),
                   frame["sentiment_score"].to_numpy(dtype=float))
     labels, scores = result
-    version = str(getattr(model, "version", None) or getattr(model, "model_version", "model"))
-    return np.asarray(labels, dtype=object), np.asarray(scores, dtype=float), version
+    return np.asarray(labels, dtype=object), np.asarray(scores, dtype=float), _model_version(model)
+
+
+def _model_version(model) -> str:
+    return str(getattr(model, "version", None) or getattr(model, "model_version", "model"))
 
 
 def _widen(keep: list[int], n: int, sentiments, scores, topics, topic_scores, reasons):
@@ -417,7 +420,7 @@ def score_texts(
     scores = np.asarray(score_list, dtype=float)
     version = lexicon_version()
     if model is not None:
-        version = str(getattr(model, "version", None) or getattr(model, "model_version", "model"))
+        version = _model_version(model)
     if with_model and len(columns) > 7:
         sentiments, scores = list(columns[7]), np.asarray(columns[8], dtype=float)
     elif with_model:

@@ -947,7 +947,7 @@ def _no_longer_pass(s: _Scan) -> None:
             if (s.clause_of[j] != s.clause_of[i] or s.role_of[j] == _PUNCT or j in s.term_pos
                     or tok in rl.no_longer_blockers):
                 break
-            if tok == "lagi" and j > i + 1 or tok == "lagi" and s.items[i][0] == "tidak pernah":
+            if tok == "lagi" and (j > i + 1 or s.items[i][0] == "tidak pernah"):
                 s.extra.append((i, s.items[i][0] + " ... lagi", s.f("no_longer_weight"),
                                 ["no_longer"]))
                 break

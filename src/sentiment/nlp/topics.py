@@ -48,7 +48,6 @@ class Codebook:
     stems: dict[tuple[str, ...], dict[str, float]]
     surface_heads: frozenset[str]
     stem_heads: frozenset[str]
-    order: dict[str, int]
     # tie order of the selection: `selection.priority` first, then the codebook's order
     priority: dict[str, int] = field(default_factory=dict)
     # a primary code needs this score (one strong or two weak terms); below it: the fallback
@@ -136,7 +135,6 @@ def build_codebook(raw: dict[str, Any]) -> Codebook:
         stems=stems,
         surface_heads=frozenset(k[0] for k in surface if len(k) > 1),
         stem_heads=frozenset(k[0] for k in stems if len(k) > 1),
-        order={code: i for i, code in enumerate(codes)},
         priority={code: i for i, code in enumerate(tie_order)},
         primary_min=float(selection.get("primary_min", 0.0)),
         attribution_window=int(attribution.get("window", 0)),
